@@ -1,0 +1,234 @@
+//! Client authentication at the token endpoint (RFC 6749 2.3): HTTP Basic or body credentials,
+//! never both, never from the query.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+
+use crate::client::{Client, GrantType};
+use crate::error::{Challenge, OAuthError};
+use crate::request::{OAuthRequest, Params};
+use crate::server::{CoreModel, OAuthServer};
+
+/// The credentials a request presented.
+#[derive(PartialEq, Eq)]
+pub(crate) struct PresentedCredentials<'a> {
+    pub(crate) client_id: Cow<'a, str>,
+    pub(crate) secret: Option<Cow<'a, str>>,
+    pub(crate) via_basic: bool,
+}
+
+impl std::fmt::Debug for PresentedCredentials<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PresentedCredentials")
+            .field("client_id", &self.client_id)
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .field("via_basic", &self.via_basic)
+            .finish()
+    }
+}
+
+/// Reads the client's credentials from the `Authorization: Basic` header or the form body.
+///
+/// RFC 6749 2.3.1: Basic credentials are `application/x-www-form-urlencoded` before base64;
+/// "The client MUST NOT use more than one authentication method in each request" (OAuth 2.1
+/// 2.4): Basic plus a body secret is `invalid_request`. The query never authenticates.
+pub(crate) fn presented_credentials<'a>(
+    req: &'a OAuthRequest,
+    form: &'a Params<'a>,
+) -> Result<Option<PresentedCredentials<'a>>, OAuthError> {
+    let basic_error =
+        |msg: &'static str| OAuthError::invalid_client(msg).with_challenge(Challenge::Basic);
+    if let Some(header) = req.authorization()? {
+        let (scheme, rest) = header.split_once(' ').unwrap_or((header, ""));
+        if !scheme.eq_ignore_ascii_case("basic") {
+            return Err(basic_error(
+                "the token endpoint authenticates clients with HTTP Basic or client_secret_post",
+            ));
+        }
+        let decoded = STANDARD
+            .decode(rest.trim())
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
+        let (id, secret) =
+            decoded.split_once(':').ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
+        let id = form_decode(id).ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
+        let secret =
+            form_decode(secret).ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
+        if form.contains("client_secret") {
+            return Err(OAuthError::invalid_request(
+                "client credentials in both the Authorization header and the body; use one method (RFC 6749 2.3)",
+            ));
+        }
+        if form.get("client_id").is_some_and(|body_id| body_id != id) {
+            return Err(OAuthError::invalid_request(
+                "client_id in the body differs from the HTTP Basic client id",
+            ));
+        }
+        if id.is_empty() {
+            return Err(basic_error("HTTP Basic credentials without a client id"));
+        }
+        return Ok(Some(PresentedCredentials {
+            client_id: Cow::Owned(id),
+            secret: Some(Cow::Owned(secret)),
+            via_basic: true,
+        }));
+    }
+    match form.get("client_id") {
+        Some(id) => Ok(Some(PresentedCredentials {
+            client_id: Cow::Borrowed(id),
+            secret: form.get("client_secret").map(Cow::Borrowed),
+            via_basic: false,
+        })),
+        None if form.contains("client_secret") => {
+            Err(OAuthError::invalid_request("client_secret without client_id"))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Decodes one `application/x-www-form-urlencoded` component: `+` is a space, `%XX` a byte.
+fn form_decode(raw: &str) -> Option<String> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3)?;
+                let hi = (hex[0] as char).to_digit(16)?;
+                let lo = (hex[1] as char).to_digit(16)?;
+                out.push((hi * 16 + lo) as u8);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+impl<M: CoreModel> OAuthServer<M> {
+    /// Authenticates the client of a token (or revocation, introspection) request.
+    pub(crate) async fn authenticate_client(
+        &self,
+        req: &OAuthRequest,
+        form: &Params<'_>,
+        grant: Option<&GrantType>,
+    ) -> Result<Arc<Client>, OAuthError> {
+        let presented = presented_credentials(req, form)?;
+        let via_basic = presented.as_ref().is_some_and(|p| p.via_basic);
+        self.check_client(presented, grant).await.map_err(|err| {
+            // RFC 6749 5.2: after an Authorization header attempt, invalid_client is 401 with
+            // a WWW-Authenticate challenge for the scheme the client used.
+            if via_basic && err.code() == crate::ErrorCode::InvalidClient {
+                err.with_challenge(Challenge::Basic)
+            } else {
+                err
+            }
+        })
+    }
+
+    async fn check_client(
+        &self,
+        presented: Option<PresentedCredentials<'_>>,
+        grant: Option<&GrantType>,
+    ) -> Result<Arc<Client>, OAuthError> {
+        let presented = presented.ok_or_else(|| {
+            OAuthError::invalid_client(
+                "client authentication is required: send client_id (and client_secret) or HTTP Basic credentials",
+            )
+        })?;
+        let client = self
+            .model
+            .get_client(&presented.client_id)
+            .await?
+            .ok_or_else(|| OAuthError::invalid_client("client authentication failed"))?;
+        match (client.secret(), presented.secret.as_deref()) {
+            // RFC 6749 2.3.1: constant-time check of the secret.
+            (Some(secret), Some(given)) => {
+                if !secret.verify(given) {
+                    return Err(OAuthError::invalid_client("client authentication failed"));
+                }
+            }
+            (Some(_), None) => {
+                let optional = grant.is_some_and(|g| !self.config.requires_client_authentication(g));
+                if !optional {
+                    return Err(OAuthError::invalid_client(
+                        "client authentication is required: this client is confidential and sent no secret",
+                    ));
+                }
+            }
+            // A public client has no secret to present; presenting one is a client bug.
+            (None, Some(_)) => {
+                return Err(OAuthError::invalid_client("client authentication failed"));
+            }
+            (None, None) => {}
+        }
+        Ok(client)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn basic(id_secret: &str) -> String {
+        format!("Basic {}", STANDARD.encode(id_secret))
+    }
+
+    #[test]
+    fn basic_credentials_are_form_decoded_before_base64() {
+        let req = OAuthRequest::post_form("grant_type=x").with_header("authorization", &basic("my+app:s%3Ac+ret"));
+        let form = req.form_params().unwrap();
+        let creds = presented_credentials(&req, &form).unwrap().unwrap();
+        assert_eq!(creds.client_id, "my app");
+        assert_eq!(creds.secret.as_deref(), Some("s:c ret"));
+        assert!(creds.via_basic);
+    }
+
+    #[test]
+    fn basic_scheme_name_is_case_insensitive() {
+        let header = basic("a:b").replacen("Basic", "bAsIc", 1);
+        let req = OAuthRequest::post_form("").with_header("authorization", &header);
+        let form = req.form_params().unwrap();
+        assert!(presented_credentials(&req, &form).unwrap().is_some());
+    }
+
+    #[test]
+    fn basic_plus_body_secret_is_invalid_request() {
+        let req = OAuthRequest::post_form("client_secret=b").with_header("authorization", &basic("a:b"));
+        let form = req.form_params().unwrap();
+        let err = presented_credentials(&req, &form).unwrap_err();
+        assert_eq!(err.code().as_str(), "invalid_request");
+    }
+
+    #[test]
+    fn malformed_basic_is_invalid_client_with_basic_challenge() {
+        for header in ["Basic !!!", "Basic Zm9v", "Bearer x"] {
+            let req = OAuthRequest::post_form("").with_header("authorization", header);
+            let form = req.form_params().unwrap();
+            let err = presented_credentials(&req, &form).unwrap_err();
+            assert_eq!(err.code().as_str(), "invalid_client", "{header}");
+            assert_eq!(err.status(), http::StatusCode::UNAUTHORIZED, "{header}");
+        }
+    }
+
+    #[test]
+    fn query_credentials_are_ignored() {
+        let req = OAuthRequest::post_form("grant_type=x").with_query("client_id=a&client_secret=b");
+        let form = req.form_params().unwrap();
+        assert!(presented_credentials(&req, &form).unwrap().is_none());
+    }
+
+    #[test]
+    fn form_decode_rejects_bad_escapes() {
+        assert_eq!(form_decode("a%2"), None);
+        assert_eq!(form_decode("a%zz"), None);
+        assert_eq!(form_decode("a%41+b").as_deref(), Some("aA b"));
+    }
+}

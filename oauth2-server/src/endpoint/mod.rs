@@ -1,0 +1,5 @@
+//! The endpoints, as methods of [`OAuthServer`](crate::OAuthServer).
+
+pub(crate) mod authenticate;
+pub(crate) mod authorize;
+pub(crate) mod token;

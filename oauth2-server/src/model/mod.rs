@@ -1,0 +1,258 @@
+//! The model: storage capabilities as small async traits, one per concern.
+//!
+//! A grant's needs are trait bounds on the [`ServerBuilder`](crate::ServerBuilder) method that
+//! enables it, so a missing capability is a compile error that names the trait and its methods.
+//!
+//! | capability | methods | needed by |
+//! |---|---|---|
+//! | [`ClientStore`] | `get_client` | every endpoint |
+//! | [`AccessTokenStore`] | `save_token`, `get_access_token`, `revoke_grant` | every grant; authenticate |
+//! | [`AuthorizationCodeStore`] | `save_authorization_code`, `take_authorization_code` (atomic) | `authorization_code` |
+//! | [`RefreshTokenStore`] | `get_refresh_token`, `revoke_refresh_token` (atomic) | `refresh_token` |
+//! | [`PasswordStore`] | `get_user` | `password` |
+//! | [`ClientCredentialsStore`] | `get_user_from_client` | `client_credentials` |
+//! | [`ScopePolicy`] | `validate_scope`, `verify_scope` (defaults provided) | every grant; authenticate |
+//! | [`TokenGenerator`] | `generate_*` (defaults provided) | every grant; authorize |
+//!
+//! [`OAuthModel`] ties them together and names the `User` type; `#[derive(OAuthModel)]`
+//! implements it and delegates capabilities to fields.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::client::Client;
+use crate::error::ModelError;
+use crate::scope::Scope;
+use crate::secret::Secret;
+use crate::token::{AuthorizationCode, CodeRedemption, GrantId, Issued, NewTokens, Token};
+
+/// The model: your storage, with the type of your users.
+///
+/// Usually derived: `#[derive(OAuthModel)] #[oauth(user = MyUser)]`. The library never
+/// invents a user type: tokens and codes carry yours.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an OAuth model",
+    label = "this type does not implement `OAuthModel`",
+    note = "add `#[derive(OAuthModel)]` and `#[oauth(user = YourUser)]` to `{Self}`, or implement `OAuthModel` (it only names `type User`)"
+)]
+pub trait OAuthModel: Send + Sync + 'static {
+    /// The resource owner type that tokens and codes carry.
+    type User: Clone + Send + Sync + 'static;
+}
+
+/// Looks up registered clients. Every endpoint needs it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ClientStore`, which every OAuth endpoint needs",
+    label = "this model cannot look up clients",
+    note = "implement `ClientStore` for `{Self}` (needs `async fn get_client(&self, client_id: &str) -> Result<Option<Arc<Client>>, ModelError>`), or delegate it to a field with `#[oauth(clients)]`"
+)]
+#[async_trait]
+pub trait ClientStore: Send + Sync {
+    /// The client with this `client_id`, or `None`. The server verifies the secret itself (in
+    /// constant time), so do not compare secrets here.
+    async fn get_client(&self, client_id: &str) -> Result<Option<Arc<Client>>, ModelError>;
+}
+
+/// Saves and finds access tokens (and saves the refresh tokens issued with them). Every grant,
+/// and `authenticate`, need it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `AccessTokenStore<{U}>`, which every grant and `authenticate` need",
+    label = "this model cannot store access tokens",
+    note = "implement `AccessTokenStore<{U}>` for `{Self}` (needs `save_token`, `get_access_token`, `revoke_grant`), or delegate it to a field with `#[oauth(tokens)]`"
+)]
+#[async_trait]
+pub trait AccessTokenStore<U>: Send + Sync {
+    /// Saves the tokens of one token request: the access token and, if issued, the refresh
+    /// token. Key them by [`Secret::hash`] so a leak of the store yields no usable token.
+    async fn save_token(&self, tokens: &NewTokens<U>) -> Result<(), ModelError>;
+
+    /// The live access token with this value, or `None` (unknown, revoked or expired).
+    async fn get_access_token(&self, access_token: &str) -> Result<Option<Token<U>>, ModelError>;
+
+    /// Revokes every access and refresh token of a grant. Called when an authorization code is
+    /// replayed (RFC 6749 4.1.2).
+    async fn revoke_grant(&self, grant_id: GrantId) -> Result<(), ModelError>;
+}
+
+/// Saves and atomically consumes authorization codes. The `authorization_code` grant needs it.
+#[diagnostic::on_unimplemented(
+    message = "grant `authorization_code` is enabled but `{Self}` does not implement `AuthorizationCodeStore<{U}>`",
+    label = "this model cannot store authorization codes",
+    note = "implement `AuthorizationCodeStore<{U}>` for `{Self}` (needs `save_authorization_code` and `take_authorization_code`), or delegate it to a field with `#[oauth(codes)]`"
+)]
+#[async_trait]
+pub trait AuthorizationCodeStore<U>: Send + Sync {
+    /// Saves a new code.
+    async fn save_authorization_code(
+        &self,
+        code: &Issued<AuthorizationCode<U>>,
+    ) -> Result<(), ModelError>;
+
+    /// Consumes a code, **atomically**: when many requests race with the same code, exactly
+    /// one gets [`CodeRedemption::Redeemed`]. Later attempts get
+    /// [`CodeRedemption::Replayed`] for as long as the code would have lived, so the server
+    /// can revoke the tokens issued from it (RFC 6749 4.1.2).
+    async fn take_authorization_code(&self, code: &str) -> Result<CodeRedemption<U>, ModelError>;
+}
+
+/// Finds and revokes refresh tokens. The `refresh_token` grant needs it.
+#[diagnostic::on_unimplemented(
+    message = "grant `refresh_token` is enabled but `{Self}` does not implement `RefreshTokenStore<{U}>`",
+    label = "this model cannot look up refresh tokens",
+    note = "implement `RefreshTokenStore<{U}>` for `{Self}` (needs `get_refresh_token` and `revoke_refresh_token`), or delegate it to a field with `#[oauth(refresh)]`"
+)]
+#[async_trait]
+pub trait RefreshTokenStore<U>: Send + Sync {
+    /// The live refresh token with this value, or `None`.
+    async fn get_refresh_token(&self, refresh_token: &str) -> Result<Option<Token<U>>, ModelError>;
+
+    /// Revokes a refresh token; `true` only for the one call that actually removed it, so that
+    /// two concurrent rotations of the same token cannot both succeed.
+    async fn revoke_refresh_token(&self, refresh_token: &str) -> Result<bool, ModelError>;
+}
+
+/// Checks resource-owner credentials. The `password` grant needs it.
+#[diagnostic::on_unimplemented(
+    message = "grant `password` is enabled but `{Self}` does not implement `PasswordStore<{U}>`",
+    label = "this model cannot check user passwords",
+    note = "implement `PasswordStore<{U}>` for `{Self}` (needs `get_user(username, password, client)`), or delegate it to a field with `#[oauth(password)]`"
+)]
+#[async_trait]
+pub trait PasswordStore<U>: Send + Sync {
+    /// The user with these credentials, or `None`. Human passwords belong under a slow hash
+    /// (Argon2); compare in constant time.
+    async fn get_user(
+        &self,
+        username: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<Option<U>, ModelError>;
+}
+
+/// Names the user a client acts for in the `client_credentials` grant.
+#[diagnostic::on_unimplemented(
+    message = "grant `client_credentials` is enabled but `{Self}` does not implement `ClientCredentialsStore<{U}>`",
+    label = "this model cannot map a client to its user",
+    note = "implement `ClientCredentialsStore<{U}>` for `{Self}` (needs `get_user_from_client(client)`; return `Ok(None)` for a token without a user), or delegate it to a field with `#[oauth(client_credentials)]`"
+)]
+#[async_trait]
+pub trait ClientCredentialsStore<U>: Send + Sync {
+    /// The user the client acts for; `None` for a token that carries no user (the usual case).
+    async fn get_user_from_client(&self, client: &Client) -> Result<Option<U>, ModelError>;
+}
+
+/// Decides what scope to grant and whether a token covers a required scope. Both methods have
+/// defaults; `#[derive(OAuthModel)]` implements the defaults unless told otherwise.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ScopePolicy<{U}>`",
+    label = "this model has no scope policy",
+    note = "`#[derive(OAuthModel)]` implements the default policy; by hand, an empty `impl ScopePolicy<{U}> for {Self}` block uses the defaults"
+)]
+#[async_trait]
+pub trait ScopePolicy<U: Sync>: Send + Sync {
+    /// The scope to grant `client` (and `user`) for a request asking for `requested`.
+    /// `Ok(None)` refuses with `invalid_scope`.
+    ///
+    /// The default ([`default_validate_scope`]): an omitted scope gets the client's allowed
+    /// scopes; a requested scope must be a subset of them, never silently narrowed.
+    async fn validate_scope(
+        &self,
+        user: Option<&U>,
+        client: &Client,
+        requested: Option<&Scope>,
+    ) -> Result<Option<Scope>, ModelError> {
+        let _ = user;
+        Ok(default_validate_scope(client, requested))
+    }
+
+    /// True when `token` covers `required`. The default: every required scope token is in the
+    /// token's scope.
+    fn verify_scope(&self, token: &Token<U>, required: &Scope) -> bool {
+        required.is_subset_of(&token.scope)
+    }
+}
+
+/// The default scope rule (see [`ScopePolicy::validate_scope`]).
+pub fn default_validate_scope(client: &Client, requested: Option<&Scope>) -> Option<Scope> {
+    let allowed = client.allowed_scope();
+    match (requested, allowed) {
+        (None, Some(allowed)) => Some(allowed.clone()),
+        (None, None) => Some(Scope::empty()),
+        (Some(req), Some(allowed)) if req.is_subset_of(allowed) => Some(req.clone()),
+        (Some(req), None) if req.is_empty() => Some(Scope::empty()),
+        _ => None,
+    }
+}
+
+/// Generates token and code values. The defaults are 256-bit CSPRNG values in base64url; override
+/// to issue structured tokens (e.g. JWTs). Generators receive the *validated* scope.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `TokenGenerator<{U}>`",
+    label = "this model has no token generator",
+    note = "`#[derive(OAuthModel)]` implements the default generator; by hand, an empty `impl TokenGenerator<{U}> for {Self}` block uses the defaults"
+)]
+pub trait TokenGenerator<U>: Send + Sync {
+    /// A new access token value.
+    fn generate_access_token(&self, client: &Client, user: Option<&U>, scope: &Scope) -> Secret {
+        let _ = (client, user, scope);
+        Secret::generate()
+    }
+
+    /// A new refresh token value.
+    fn generate_refresh_token(&self, client: &Client, user: Option<&U>, scope: &Scope) -> Secret {
+        let _ = (client, user, scope);
+        Secret::generate()
+    }
+
+    /// A new authorization code value.
+    fn generate_authorization_code(&self, client: &Client, user: &U, scope: &Scope) -> Secret {
+        let _ = (client, user, scope);
+        Secret::generate()
+    }
+
+    /// Extra members of the token response, included when the server enables
+    /// `extended_token_attributes` (Node's `allowExtendedTokenAttributes`). Members named like
+    /// the standard ones are ignored.
+    fn extended_token_attributes(
+        &self,
+        client: &Client,
+        tokens: &NewTokens<U>,
+    ) -> serde_json::Map<String, serde_json::Value> {
+        let _ = (client, tokens);
+        serde_json::Map::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::ClientSecret;
+
+    fn client(scopes: Option<&str>) -> Client {
+        let c = Client::confidential("c", ClientSecret::plain("s"));
+        match scopes {
+            Some(s) => c.scopes(s).unwrap(),
+            None => c,
+        }
+    }
+
+    #[test]
+    fn omitted_scope_gets_the_clients_scopes() {
+        let granted = default_validate_scope(&client(Some("read write")), None).unwrap();
+        assert_eq!(granted.as_str(), "read write");
+    }
+
+    #[test]
+    fn scope_beyond_the_clients_is_refused_not_narrowed() {
+        let req = Scope::parse("read admin").unwrap();
+        assert_eq!(default_validate_scope(&client(Some("read write")), Some(&req)), None);
+    }
+
+    #[test]
+    fn unrestricted_client_may_not_ask_for_scopes() {
+        let req = Scope::parse("read").unwrap();
+        assert_eq!(default_validate_scope(&client(None), Some(&req)), None);
+        assert_eq!(default_validate_scope(&client(None), None), Some(Scope::empty()));
+    }
+}

@@ -1,0 +1,198 @@
+//! Redirect URIs: matching a requested URI against the registered ones, and building the
+//! authorization response's redirect.
+
+use http::HeaderValue;
+
+use crate::client::Client;
+
+/// Why a redirect URI was not accepted. None of these may be redirected to (RFC 6749 4.1.2.1,
+/// RFC 9700 4.11.2): the user is shown an error instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedirectUriProblem {
+    /// The client has no registered redirect URI.
+    NoneRegistered,
+    /// `redirect_uri` was omitted while the client has several (RFC 6749 3.1.2.3).
+    Ambiguous,
+    /// `redirect_uri` matches no registered URI.
+    NotRegistered,
+}
+
+impl RedirectUriProblem {
+    /// A sentence for the error page.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::NoneRegistered => "the client has no registered redirect_uri",
+            Self::Ambiguous => "redirect_uri is required because the client has several registered",
+            Self::NotRegistered => "redirect_uri is not registered for this client",
+        }
+    }
+}
+
+/// Picks the redirect URI for an authorization request.
+///
+/// RFC 9700 4.1.3 / 2.1: exact string comparison; the only exception is the port of a loopback
+/// IP literal redirect URI (`http://127.0.0.1:PORT/...`, `http://[::1]:PORT/...`), which native
+/// apps choose at run time (RFC 8252 7.3). The name `localhost` gets no exception.
+pub fn resolve_redirect_uri<'a>(
+    client: &'a Client,
+    requested: Option<&'a str>,
+) -> Result<&'a str, RedirectUriProblem> {
+    let registered = client.registered_redirect_uris();
+    match requested {
+        None => match registered {
+            [] => Err(RedirectUriProblem::NoneRegistered),
+            [only] => Ok(only.as_str()),
+            _ => Err(RedirectUriProblem::Ambiguous),
+        },
+        Some(uri) => {
+            if registered.is_empty() {
+                return Err(RedirectUriProblem::NoneRegistered);
+            }
+            if registered.iter().any(|r| r == uri || loopback_port_variant(r, uri)) {
+                Ok(uri)
+            } else {
+                Err(RedirectUriProblem::NotRegistered)
+            }
+        }
+    }
+}
+
+/// True when `requested` equals `registered` except for the port, and `registered` is an
+/// `http` URI on a loopback IP literal.
+fn loopback_port_variant(registered: &str, requested: &str) -> bool {
+    let (Some(reg), Some(req)) = (split_loopback(registered), split_loopback(requested)) else {
+        return false;
+    };
+    reg.host == req.host && reg.rest == req.rest
+}
+
+struct Loopback<'a> {
+    host: &'a str,
+    rest: &'a str,
+}
+
+/// `http://127.0.0.1[:port]/rest` or `http://[::1][:port]/rest`, with a numeric port if any.
+fn split_loopback(uri: &str) -> Option<Loopback<'_>> {
+    let after = uri.strip_prefix("http://")?;
+    let host = ["127.0.0.1", "[::1]"].into_iter().find(|h| after.starts_with(h))?;
+    let after_host = &after[host.len()..];
+    let rest = match after_host.strip_prefix(':') {
+        Some(port_and_rest) => {
+            let end = port_and_rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(port_and_rest.len());
+            if end == 0 || end > 5 {
+                return None;
+            }
+            &port_and_rest[end..]
+        }
+        None => after_host,
+    };
+    // The authority must end here: `http://127.0.0.1.evil.example/` or `http://127.0.0.1@evil/`
+    // are other hosts.
+    if !(rest.is_empty() || rest.starts_with('/') || rest.starts_with('?')) {
+        return None;
+    }
+    Some(Loopback { host, rest })
+}
+
+/// Builds the redirect `Location`: the redirect URI with its own query kept, and `params`
+/// appended, form-urlencoded (RFC 6749 4.1.2: "retaining any existing query component").
+/// `None` when the result is not a valid header value (a registered URI with raw non-ASCII).
+pub(crate) fn build_redirect(uri: &str, params: &[(&str, &str)]) -> Option<HeaderValue> {
+    let mut out = String::with_capacity(uri.len() + 96);
+    out.push_str(uri);
+    let mut ser = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in params {
+        ser.append_pair(k, v);
+    }
+    let query = ser.finish();
+    if !query.is_empty() {
+        match uri.find('?') {
+            None => out.push('?'),
+            Some(i) if i + 1 == uri.len() || uri.ends_with('&') => {}
+            Some(_) => out.push('&'),
+        }
+        out.push_str(&query);
+    }
+    HeaderValue::from_str(&out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::ClientSecret;
+
+    fn client(uris: &[&str]) -> Client {
+        Client::confidential("c", ClientSecret::plain("s")).redirect_uris(uris.iter().copied())
+    }
+
+    #[test]
+    fn redirect_uri_exact_match_is_accepted() {
+        let c = client(&["https://app.example/cb"]);
+        assert_eq!(resolve_redirect_uri(&c, Some("https://app.example/cb")), Ok("https://app.example/cb"));
+    }
+
+    #[test]
+    fn redirect_uri_variants_are_rejected() {
+        let c = client(&["https://app.example/cb"]);
+        for bad in [
+            "https://app.example/cb/",
+            "https://APP.example/cb",
+            "https://app.example/CB",
+            "https://app.example/cb?x=1",
+            "https://app.example/cb#frag",
+            "https://app.example/cb@evil.example",
+            "https://app.example:443/cb",
+            "http://app.example/cb",
+            "//evil.example",
+            "https://app.example.evil.example/cb",
+        ] {
+            assert_eq!(
+                resolve_redirect_uri(&c, Some(bad)),
+                Err(RedirectUriProblem::NotRegistered),
+                "{bad} was accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn loopback_ip_redirect_uri_may_change_port_only() {
+        let c = client(&["http://127.0.0.1:9999/cb", "http://[::1]/cb"]);
+        assert!(resolve_redirect_uri(&c, Some("http://127.0.0.1:51234/cb")).is_ok());
+        assert!(resolve_redirect_uri(&c, Some("http://127.0.0.1/cb")).is_ok());
+        assert!(resolve_redirect_uri(&c, Some("http://[::1]:8080/cb")).is_ok());
+        assert!(resolve_redirect_uri(&c, Some("http://127.0.0.1:51234/other")).is_err());
+        assert!(resolve_redirect_uri(&c, Some("http://127.0.0.1.evil.example:1/cb")).is_err());
+        assert!(resolve_redirect_uri(&c, Some("http://127.0.0.1:1@evil.example/cb")).is_err());
+        assert!(resolve_redirect_uri(&c, Some("https://127.0.0.1:51234/cb")).is_err());
+    }
+
+    #[test]
+    fn localhost_name_gets_no_port_exception() {
+        let c = client(&["http://localhost:9999/cb"]);
+        assert!(resolve_redirect_uri(&c, Some("http://localhost:1234/cb")).is_err());
+    }
+
+    #[test]
+    fn omitted_redirect_uri_uses_the_only_registered_one() {
+        assert_eq!(resolve_redirect_uri(&client(&["https://a/cb"]), None), Ok("https://a/cb"));
+        assert_eq!(
+            resolve_redirect_uri(&client(&["https://a/cb", "https://b/cb"]), None),
+            Err(RedirectUriProblem::Ambiguous)
+        );
+        assert_eq!(resolve_redirect_uri(&client(&[]), None), Err(RedirectUriProblem::NoneRegistered));
+    }
+
+    #[test]
+    fn redirect_keeps_the_registered_query() {
+        let v = build_redirect("https://a/cb?x=1", &[("code", "abc"), ("state", "s t")]).unwrap();
+        assert_eq!(v, "https://a/cb?x=1&code=abc&state=s+t");
+        let v = build_redirect("https://a/cb", &[("error", "access_denied")]).unwrap();
+        assert_eq!(v, "https://a/cb?error=access_denied");
+    }
+
+    #[test]
+    fn redirect_params_cannot_inject_headers_or_params() {
+        let v = build_redirect("https://a/cb", &[("state", "x\r\nSet-Cookie: a=b&code=evil")]).unwrap();
+        assert_eq!(v, "https://a/cb?state=x%0D%0ASet-Cookie%3A+a%3Db%26code%3Devil");
+    }
+}

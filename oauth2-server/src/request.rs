@@ -1,0 +1,316 @@
+//! [`OAuthRequest`]: the owned request every endpoint takes, and the parameter parsing rules of
+//! RFC 6749 3.1 / 3.2.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use http::header::{AUTHORIZATION, CONTENT_TYPE};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
+
+use crate::error::OAuthError;
+
+/// An owned HTTP request as the OAuth endpoints see it: method, raw query string, headers and
+/// the raw body. Build it by hand, or convert an `http::Request` whose body is bytes.
+///
+/// ```
+/// use oauth2_server::OAuthRequest;
+///
+/// let req = OAuthRequest::post_form("grant_type=client_credentials")
+///     .with_header("authorization", "Basic ZGVtbzpzZWNyZXQ=");
+/// assert_eq!(req.method(), "POST");
+/// ```
+#[derive(Clone, Default)]
+pub struct OAuthRequest {
+    method: Method,
+    query: String,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl std::fmt::Debug for OAuthRequest {
+    // The query, the body and the `Authorization` header carry secrets: never print them.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthRequest")
+            .field("method", &self.method)
+            .field("query_len", &self.query.len())
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+impl OAuthRequest {
+    /// A request with a method and nothing else.
+    pub fn new(method: Method) -> Self {
+        Self { method, ..Self::default() }
+    }
+
+    /// A `GET` with a query string (without the leading `?`).
+    pub fn get(query: impl Into<String>) -> Self {
+        Self::new(Method::GET).with_query(query)
+    }
+
+    /// A `POST` with an `application/x-www-form-urlencoded` body.
+    pub fn post_form(body: impl Into<Vec<u8>>) -> Self {
+        Self::new(Method::POST)
+            .with_header("content-type", "application/x-www-form-urlencoded")
+            .with_body(body)
+    }
+
+    /// Sets the raw query string (without the leading `?`).
+    pub fn with_query(mut self, query: impl Into<String>) -> Self {
+        self.query = query.into();
+        self
+    }
+
+    /// Sets the raw body.
+    pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// Appends a header. Names and values that are not valid HTTP are dropped; use
+    /// [`OAuthRequest::headers_mut`] to handle them yourself.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            self.headers.append(name, value);
+        }
+        self
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The raw query string.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The headers, mutably.
+    pub fn headers_mut(&mut self) -> &mut HeaderMap {
+        &mut self.headers
+    }
+
+    /// The raw body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The query parameters. A repeated parameter is `invalid_request` (RFC 6749 3.1).
+    pub fn query_params(&self) -> Result<Params<'_>, OAuthError> {
+        Params::parse(self.query.as_bytes())
+    }
+
+    /// True when the body is `application/x-www-form-urlencoded` (parameters after `;` such as
+    /// `charset` are allowed).
+    pub fn is_form(&self) -> bool {
+        self.headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+    }
+
+    /// The form parameters of the body; empty when the body is not form-encoded. A repeated
+    /// parameter is `invalid_request` (RFC 6749 3.1).
+    pub fn form_params(&self) -> Result<Params<'_>, OAuthError> {
+        if self.is_form() {
+            Params::parse(&self.body)
+        } else {
+            Ok(Params::default())
+        }
+    }
+
+    /// The single `Authorization` header, if any. Several are `invalid_request`.
+    pub fn authorization(&self) -> Result<Option<&str>, OAuthError> {
+        let mut values = self.headers.get_all(AUTHORIZATION).iter();
+        let Some(first) = values.next() else { return Ok(None) };
+        if values.next().is_some() {
+            return Err(OAuthError::invalid_request("more than one Authorization header"));
+        }
+        first
+            .to_str()
+            .map(Some)
+            .map_err(|_| OAuthError::invalid_request("the Authorization header is not visible ASCII"))
+    }
+}
+
+impl<B: AsRef<[u8]>> From<http::Request<B>> for OAuthRequest {
+    fn from(req: http::Request<B>) -> Self {
+        let (parts, body) = req.into_parts();
+        Self {
+            method: parts.method,
+            query: parts.uri.query().unwrap_or_default().to_owned(),
+            headers: parts.headers,
+            body: body.as_ref().to_vec(),
+        }
+    }
+}
+
+/// Decoded `application/x-www-form-urlencoded` parameters, checked for repetition.
+#[derive(Debug, Default, Clone)]
+pub struct Params<'a> {
+    pairs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+}
+
+impl<'a> Params<'a> {
+    /// Parses and rejects any parameter that appears more than once (RFC 6749 3.1: "Request
+    /// and response parameters MUST NOT be included more than once").
+    pub fn parse(raw: &'a [u8]) -> Result<Self, OAuthError> {
+        let pairs: Vec<_> = form_urlencoded::parse(raw).collect();
+        let repeated = if pairs.len() <= 16 {
+            pairs.iter().enumerate().any(|(i, (k, _))| pairs[..i].iter().any(|(p, _)| p == k))
+        } else {
+            let mut seen = HashSet::with_capacity(pairs.len());
+            !pairs.iter().all(|(k, _)| seen.insert(k.as_ref()))
+        };
+        if repeated {
+            return Err(OAuthError::invalid_request(
+                "a parameter is repeated; each may be sent at most once (RFC 6749 3.1)",
+            ));
+        }
+        Ok(Self { pairs })
+    }
+
+    /// The value of `name`. RFC 6749 3.1: "Parameters sent without a value MUST be treated as
+    /// if they were omitted", so an empty value is `None`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_ref())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// True when `name` is present, even with an empty value.
+    pub fn contains(&self, name: &str) -> bool {
+        self.pairs.iter().any(|(k, _)| k == name)
+    }
+
+    /// The number of parameters.
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// True when there are no parameters.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// All pairs in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
+    }
+}
+
+/// The parameters of a request that may come in the query or the body: the authorization
+/// endpoint accepts both (RFC 6749 3.1: GET is required, POST is allowed).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct MergedParams<'a> {
+    query: Params<'a>,
+    form: Params<'a>,
+}
+
+impl<'a> MergedParams<'a> {
+    pub(crate) fn of(req: &'a OAuthRequest) -> Result<Self, OAuthError> {
+        let merged = Self { query: req.query_params()?, form: req.form_params()? };
+        // RFC 6749 3.1: the same parameter in the query and in the body is a repetition too.
+        if merged.query.iter().any(|(k, _)| merged.form.contains(k)) {
+            return Err(OAuthError::invalid_request(
+                "a parameter is repeated; each may be sent at most once (RFC 6749 3.1)",
+            ));
+        }
+        Ok(merged)
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.form.get(name).or_else(|| self.query.get(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_parameter_is_invalid_request() {
+        let err = Params::parse(b"scope=a&scope=b").unwrap_err();
+        assert_eq!(err.code().as_str(), "invalid_request");
+    }
+
+    #[test]
+    fn repeated_parameter_among_many_is_invalid_request() {
+        let mut raw = (0..100).map(|i| format!("p{i}=v")).collect::<Vec<_>>().join("&");
+        raw.push_str("&p42=again");
+        assert!(Params::parse(raw.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn empty_value_is_treated_as_omitted() {
+        let p = Params::parse(b"state=&scope=read").unwrap();
+        assert_eq!(p.get("state"), None);
+        assert!(p.contains("state"));
+        assert_eq!(p.get("scope"), Some("read"));
+    }
+
+    #[test]
+    fn plus_and_percent_escapes_are_decoded() {
+        let p = Params::parse(b"scope=read+write&x=%2Fcb").unwrap();
+        assert_eq!(p.get("scope"), Some("read write"));
+        assert_eq!(p.get("x"), Some("/cb"));
+    }
+
+    #[test]
+    fn form_params_are_empty_without_form_content_type() {
+        let req = OAuthRequest::new(Method::POST).with_body("grant_type=password");
+        assert!(req.form_params().unwrap().is_empty());
+    }
+
+    #[test]
+    fn content_type_with_charset_is_form() {
+        let req = OAuthRequest::new(Method::POST)
+            .with_header("content-type", "application/x-www-form-urlencoded; charset=UTF-8");
+        assert!(req.is_form());
+    }
+
+    #[test]
+    fn two_authorization_headers_are_invalid_request() {
+        let req = OAuthRequest::new(Method::GET)
+            .with_header("authorization", "Bearer a")
+            .with_header("authorization", "Bearer b");
+        assert!(req.authorization().is_err());
+    }
+
+    #[test]
+    fn same_parameter_in_query_and_body_is_invalid_request() {
+        let req = OAuthRequest::post_form("client_id=a").with_query("client_id=a");
+        assert!(MergedParams::of(&req).is_err());
+    }
+
+    #[test]
+    fn debug_does_not_print_the_body_or_authorization_value() {
+        let req = OAuthRequest::post_form("client_secret=hunter2")
+            .with_header("authorization", "Basic c2VjcmV0");
+        let printed = format!("{req:?}");
+        assert!(!printed.contains("hunter2"));
+        assert!(!printed.contains("c2VjcmV0"));
+    }
+
+    #[test]
+    fn from_http_request_keeps_query_headers_and_body() {
+        let http_req = http::Request::post("/oauth/token?x=1")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(b"grant_type=password".to_vec())
+            .unwrap();
+        let req = OAuthRequest::from(http_req);
+        assert_eq!(req.query(), "x=1");
+        assert_eq!(req.form_params().unwrap().get("grant_type"), Some("password"));
+    }
+}

@@ -1,0 +1,229 @@
+//! Secret values (tokens, codes, client secrets): random generation, hashing for storage,
+//! constant-time comparison, and a `Debug` that never prints them.
+
+use std::fmt;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use rand::RngCore as _;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq as _;
+
+/// A secret string (access token, refresh token, authorization code). `Debug` and `Display`
+/// are redacted; read the value with [`Secret::expose`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// 256 bits from the operating system's CSPRNG (via `rand::thread_rng`, a reseeding
+    /// ChaCha), base64url without padding: 43 characters. RFC 6749 10.10 asks for at most
+    /// 2^-128 guessing odds; OAuth 2.1 7.7 recommends 2^-160.
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        Self(URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// The value itself. Handle with care: never log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The storage key of this value: see [`TokenHash`].
+    pub fn hash(&self) -> TokenHash {
+        TokenHash::of(&self.0)
+    }
+
+    /// Constant-time comparison with another value.
+    pub fn ct_eq(&self, other: &str) -> bool {
+        ct_eq_str(&self.0, other)
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+/// SHA-256 of a token or code value: the key under which a store can keep it, so that a leak
+/// of the store yields no usable token. Tokens are 256-bit random, so a fast unsalted hash is
+/// enough (no dictionary to attack).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TokenHash([u8; 32]);
+
+impl TokenHash {
+    /// Hashes a value.
+    pub fn of(value: &str) -> Self {
+        Self(Sha256::digest(value.as_bytes()).into())
+    }
+
+    /// The raw digest.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// Rebuilds a hash from a stored digest.
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    /// Lower-case hex, e.g. for a database column or a Redis key.
+    pub fn to_hex(&self) -> String {
+        hex(&self.0)
+    }
+}
+
+impl fmt::Debug for TokenHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TokenHash({}…)", &self.to_hex()[..8])
+    }
+}
+
+/// Constant-time equality of two strings (the length is not hidden; the contents are).
+pub fn ct_eq_str(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
+    out
+}
+
+/// A client secret as a [`Client`](crate::Client) keeps it.
+///
+/// Which to use when:
+/// - [`ClientSecret::sha256`] (the default to reach for): machine-generated, high-entropy
+///   secrets (e.g. [`Secret::generate`]). A fast hash is enough because there is no dictionary
+///   to attack, and it keeps the token endpoint fast. Store the hex digest.
+/// - a slow password hash (Argon2, bcrypt) belongs to *human-chosen* passwords, i.e. the
+///   password grant's users, never to client secrets you generate: it costs ~100 ms of CPU per
+///   request.
+/// - [`ClientSecret::plain`]: only for tests and demos; still compared in constant time.
+#[derive(Clone, PartialEq, Eq)]
+pub enum ClientSecret {
+    /// SHA-256 digest of the secret.
+    Sha256([u8; 32]),
+    /// The secret itself.
+    Plain(String),
+}
+
+impl ClientSecret {
+    /// Hashes `secret` with SHA-256 for storage.
+    pub fn sha256(secret: &str) -> Self {
+        Self::Sha256(Sha256::digest(secret.as_bytes()).into())
+    }
+
+    /// A stored SHA-256 digest in hex (64 characters); `None` when it is not one.
+    pub fn from_sha256_hex(digest: &str) -> Option<Self> {
+        let bytes = digest.as_bytes();
+        if bytes.len() != 64 {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (i, pair) in bytes.chunks_exact(2).enumerate() {
+            let hi = (pair[0] as char).to_digit(16)?;
+            let lo = (pair[1] as char).to_digit(16)?;
+            out[i] = (hi * 16 + lo) as u8;
+        }
+        Some(Self::Sha256(out))
+    }
+
+    /// Keeps the secret as is (tests, demos).
+    pub fn plain(secret: impl Into<String>) -> Self {
+        Self::Plain(secret.into())
+    }
+
+    /// Checks a presented secret, in constant time.
+    pub fn verify(&self, presented: &str) -> bool {
+        match self {
+            Self::Sha256(digest) => {
+                let presented: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
+                bool::from(presented.ct_eq(digest))
+            }
+            // Hash both sides first so that the comparison time does not depend on where the
+            // first differing byte is, nor on the length of the presented value.
+            Self::Plain(secret) => {
+                let a: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
+                let b: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
+                bool::from(a.ct_eq(&b))
+            }
+        }
+    }
+}
+
+impl fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sha256(_) => f.write_str("ClientSecret::Sha256(<redacted>)"),
+            Self::Plain(_) => f.write_str("ClientSecret::Plain(<redacted>)"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_secret_has_256_bits_base64url() {
+        let s = Secret::generate();
+        assert_eq!(s.expose().len(), 43);
+        assert!(s.expose().bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert_ne!(s, Secret::generate());
+    }
+
+    #[test]
+    fn debug_of_secret_is_redacted() {
+        let s = Secret::new("tok-123");
+        assert!(!format!("{s:?}").contains("tok-123"));
+        let c = ClientSecret::plain("hunter2");
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn sha256_client_secret_verifies_only_the_right_secret() {
+        let c = ClientSecret::sha256("s3cret");
+        assert!(c.verify("s3cret"));
+        assert!(!c.verify("s3cre"));
+        assert!(!c.verify("s3cret "));
+        assert!(!c.verify(""));
+    }
+
+    #[test]
+    fn sha256_hex_round_trips() {
+        let hex_digest = TokenHash::of("s3cret").to_hex();
+        let c = ClientSecret::from_sha256_hex(&hex_digest).unwrap();
+        assert!(c.verify("s3cret"));
+        assert!(ClientSecret::from_sha256_hex("zz").is_none());
+    }
+
+    #[test]
+    fn plain_client_secret_verifies() {
+        assert!(ClientSecret::plain("a").verify("a"));
+        assert!(!ClientSecret::plain("a").verify("b"));
+    }
+
+    #[test]
+    fn ct_eq_str_compares_contents_and_length() {
+        assert!(ct_eq_str("abc", "abc"));
+        assert!(!ct_eq_str("abc", "abd"));
+        assert!(!ct_eq_str("abc", "abcd"));
+    }
+}

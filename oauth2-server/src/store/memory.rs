@@ -1,0 +1,392 @@
+//! [`MemoryStore`]: every capability in memory, thread-safe and expiry-aware.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::SystemTime;
+
+use async_trait::async_trait;
+use rand::RngCore as _;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq as _;
+
+use crate::client::Client;
+use crate::error::ModelError;
+use crate::model::{
+    AccessTokenStore, AuthorizationCodeStore, ClientCredentialsStore, ClientStore, PasswordStore,
+    RefreshTokenStore,
+};
+use crate::secret::TokenHash;
+use crate::token::{AuthorizationCode, CodeRedemption, GrantId, Issued, NewTokens, Token};
+
+const SHARDS: usize = 32;
+/// Every this many writes, one shard is swept for expired entries.
+const SWEEP_EVERY: u64 = 1024;
+
+/// The keys are SHA-256 digests or random ids: their first bytes are already uniform, so the
+/// map needs no further hashing.
+#[derive(Default)]
+struct PrehashedHasher(u64);
+
+impl Hasher for PrehashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for (i, b) in bytes.iter().take(8).enumerate() {
+            self.0 ^= u64::from(*b) << (8 * i);
+        }
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<PrehashedHasher>>;
+
+trait ShardKey: Hash + Eq {
+    fn shard(&self) -> usize;
+}
+
+impl ShardKey for TokenHash {
+    fn shard(&self) -> usize {
+        // Bytes 8.. pick the shard; bytes ..8 feed the map's hasher.
+        self.as_bytes()[8] as usize % SHARDS
+    }
+}
+
+impl ShardKey for GrantId {
+    fn shard(&self) -> usize {
+        (self.0 >> 64) as usize % SHARDS
+    }
+}
+
+/// A map split in independently locked shards, so that concurrent requests rarely contend.
+struct Sharded<K, V> {
+    shards: Box<[Mutex<FastMap<K, V>>]>,
+}
+
+impl<K: ShardKey, V> Sharded<K, V> {
+    fn new() -> Self {
+        Self { shards: (0..SHARDS).map(|_| Mutex::new(FastMap::default())).collect() }
+    }
+
+    fn shard(&self, key: &K) -> MutexGuard<'_, FastMap<K, V>> {
+        lock(&self.shards[key.shard()])
+    }
+
+    fn len(&self) -> usize {
+        self.shards.iter().map(|s| lock(s).len()).sum()
+    }
+}
+
+/// A poisoned lock only means another thread panicked mid-operation; every operation here
+/// leaves the map consistent, so carry on.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+enum CodeEntry<U> {
+    Live(AuthorizationCode<U>),
+    /// Kept until the code would have expired, to recognise a replay (RFC 6749 4.1.2).
+    Consumed { client_id: Arc<str>, grant_id: GrantId, expires_at: SystemTime },
+}
+
+impl<U> CodeEntry<U> {
+    fn expires_at(&self) -> SystemTime {
+        match self {
+            Self::Live(code) => code.expires_at,
+            Self::Consumed { expires_at, .. } => *expires_at,
+        }
+    }
+}
+
+struct UserEntry<U> {
+    salt: [u8; 16],
+    digest: [u8; 32],
+    user: U,
+}
+
+fn password_digest(salt: &[u8; 16], password: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(salt);
+    h.update(password.as_bytes());
+    h.finalize().into()
+}
+
+/// Everything in memory: clients, tokens, codes, users. The embedded default of every example,
+/// and the reference for what each capability must do.
+///
+/// - Thread-safe: token, code and grant maps are split in 32 independently locked shards.
+/// - Hashed at rest: tokens and codes are keyed by [`TokenHash`] (SHA-256), never kept as values.
+/// - Expiry-aware: expired entries are never returned; they are removed when met, by a sweep
+///   of one shard every 1024 writes, and by [`MemoryStore::purge_expired`].
+/// - Atomic: [`take_authorization_code`](AuthorizationCodeStore::take_authorization_code) and
+///   [`revoke_refresh_token`](RefreshTokenStore::revoke_refresh_token) decide under one lock.
+///
+/// Users for the password grant are kept with a salted SHA-256 of their password: fine for
+/// demos and tests. For real human passwords implement [`PasswordStore`] over a slow hash
+/// (Argon2).
+///
+/// ```
+/// use oauth2_server::{Client, ClientSecret, GrantType, MemoryStore};
+///
+/// let store: MemoryStore<String> = MemoryStore::new();
+/// store.add_client(
+///     Client::confidential("svc", ClientSecret::sha256("s3cret"))
+///         .grants([GrantType::ClientCredentials]),
+/// );
+/// store.add_user("alice", "wonderland", "alice".to_owned());
+/// ```
+pub struct MemoryStore<U> {
+    clients: RwLock<HashMap<String, Arc<Client>>>,
+    access: Sharded<TokenHash, Token<U>>,
+    refresh: Sharded<TokenHash, Token<U>>,
+    codes: Sharded<TokenHash, CodeEntry<U>>,
+    /// grant id -> the access and refresh tokens issued in that grant.
+    grants: Sharded<GrantId, Vec<TokenHash>>,
+    users: RwLock<HashMap<String, UserEntry<U>>>,
+    client_users: RwLock<HashMap<String, U>>,
+    writes: AtomicU64,
+    next_sweep: AtomicUsize,
+}
+
+impl<U> std::fmt::Debug for MemoryStore<U> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryStore")
+            .field("clients", &self.clients.read().map(|c| c.len()).unwrap_or(0))
+            .field("access_tokens", &self.access.len())
+            .field("refresh_tokens", &self.refresh.len())
+            .field("codes", &self.codes.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<U> Default for MemoryStore<U> {
+    fn default() -> Self {
+        Self {
+            clients: RwLock::default(),
+            access: Sharded::new(),
+            refresh: Sharded::new(),
+            codes: Sharded::new(),
+            grants: Sharded::new(),
+            users: RwLock::default(),
+            client_users: RwLock::default(),
+            writes: AtomicU64::new(0),
+            next_sweep: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl<U: Clone + Send + Sync + 'static> MemoryStore<U> {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers (or replaces) a client.
+    pub fn add_client(&self, client: Client) {
+        let mut clients = self.clients.write().unwrap_or_else(|p| p.into_inner());
+        clients.insert(client.id().to_owned(), Arc::new(client));
+    }
+
+    /// Registers (or replaces) a password-grant user.
+    pub fn add_user(&self, username: &str, password: &str, user: U) {
+        let mut salt = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut salt);
+        let entry = UserEntry { salt, digest: password_digest(&salt, password), user };
+        let mut users = self.users.write().unwrap_or_else(|p| p.into_inner());
+        users.insert(username.to_owned(), entry);
+    }
+
+    /// Makes client_credentials tokens of `client_id` carry `user` (by default they carry none).
+    pub fn set_client_user(&self, client_id: &str, user: U) {
+        let mut map = self.client_users.write().unwrap_or_else(|p| p.into_inner());
+        map.insert(client_id.to_owned(), user);
+    }
+
+    /// Live (unexpired, unrevoked) access tokens; expired ones not yet purged are counted.
+    pub fn access_token_count(&self) -> usize {
+        self.access.len()
+    }
+
+    /// Refresh tokens held, as [`MemoryStore::access_token_count`].
+    pub fn refresh_token_count(&self) -> usize {
+        self.refresh.len()
+    }
+
+    /// Removes every expired token and code; returns how many entries were removed.
+    pub fn purge_expired(&self) -> usize {
+        let now = SystemTime::now();
+        (0..SHARDS).map(|i| self.sweep_shard(i, now)).sum()
+    }
+
+    fn sweep_shard(&self, i: usize, now: SystemTime) -> usize {
+        let mut removed = 0;
+        for map in [&self.access, &self.refresh] {
+            let mut shard = lock(&map.shards[i]);
+            let before = shard.len();
+            shard.retain(|_, t| !t.is_expired_at(now));
+            removed += before - shard.len();
+        }
+        let mut codes = lock(&self.codes.shards[i]);
+        let before = codes.len();
+        codes.retain(|_, c| c.expires_at() > now);
+        removed += before - codes.len();
+        drop(codes);
+        // Forget grant index entries whose tokens are all gone.
+        let mut grants = lock(&self.grants.shards[i]);
+        grants.retain(|_, hashes| {
+            hashes.retain(|h| {
+                self.access.shard(h).contains_key(h) || self.refresh.shard(h).contains_key(h)
+            });
+            !hashes.is_empty()
+        });
+        removed
+    }
+
+    fn note_write(&self) {
+        if self.writes.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            let i = self.next_sweep.fetch_add(1, Ordering::Relaxed) % SHARDS;
+            self.sweep_shard(i, SystemTime::now());
+        }
+    }
+
+    /// Looks a token up in `map`, removing it if expired.
+    fn live_token(map: &Sharded<TokenHash, Token<U>>, value: &str) -> Option<Token<U>> {
+        let key = TokenHash::of(value);
+        let mut shard = map.shard(&key);
+        let token = shard.get(&key)?;
+        if token.is_expired_at(SystemTime::now()) {
+            shard.remove(&key);
+            return None;
+        }
+        Some(token.clone())
+    }
+}
+
+#[async_trait]
+impl<U: Clone + Send + Sync + 'static> ClientStore for MemoryStore<U> {
+    async fn get_client(&self, client_id: &str) -> Result<Option<Arc<Client>>, ModelError> {
+        let clients = self.clients.read().unwrap_or_else(|p| p.into_inner());
+        Ok(clients.get(client_id).cloned())
+    }
+}
+
+#[async_trait]
+impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
+    async fn save_token(&self, tokens: &NewTokens<U>) -> Result<(), ModelError> {
+        let access_key = tokens.access.value.hash();
+        self.access.shard(&access_key).insert(access_key, tokens.access.data.clone());
+        let mut keys = vec![access_key];
+        if let Some(refresh) = &tokens.refresh {
+            let key = refresh.value.hash();
+            self.refresh.shard(&key).insert(key, refresh.data.clone());
+            keys.push(key);
+        }
+        if let Some(grant) = tokens.access.data.grant_id {
+            self.grants.shard(&grant).entry(grant).or_default().extend(keys);
+        }
+        self.note_write();
+        Ok(())
+    }
+
+    async fn get_access_token(&self, access_token: &str) -> Result<Option<Token<U>>, ModelError> {
+        Ok(Self::live_token(&self.access, access_token))
+    }
+
+    async fn revoke_grant(&self, grant_id: GrantId) -> Result<(), ModelError> {
+        let hashes = self.grants.shard(&grant_id).remove(&grant_id).unwrap_or_default();
+        for h in hashes {
+            self.access.shard(&h).remove(&h);
+            self.refresh.shard(&h).remove(&h);
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl<U: Clone + Send + Sync + 'static> AuthorizationCodeStore<U> for MemoryStore<U> {
+    async fn save_authorization_code(
+        &self,
+        code: &Issued<AuthorizationCode<U>>,
+    ) -> Result<(), ModelError> {
+        let key = code.value.hash();
+        self.codes.shard(&key).insert(key, CodeEntry::Live(code.data.clone()));
+        self.note_write();
+        Ok(())
+    }
+
+    async fn take_authorization_code(&self, code: &str) -> Result<CodeRedemption<U>, ModelError> {
+        let key = TokenHash::of(code);
+        let now = SystemTime::now();
+        // One lock decides: exactly one caller turns a live code into a consumed one.
+        let mut shard = self.codes.shard(&key);
+        let Some(entry) = shard.get_mut(&key) else { return Ok(CodeRedemption::Unknown) };
+        if entry.expires_at() <= now {
+            shard.remove(&key);
+            return Ok(CodeRedemption::Unknown);
+        }
+        let consumed = match entry {
+            CodeEntry::Live(code) => CodeEntry::Consumed {
+                client_id: code.client_id.clone(),
+                grant_id: code.grant_id,
+                expires_at: code.expires_at,
+            },
+            CodeEntry::Consumed { client_id, grant_id, .. } => {
+                return Ok(CodeRedemption::Replayed {
+                    client_id: client_id.clone(),
+                    grant_id: *grant_id,
+                })
+            }
+        };
+        match std::mem::replace(entry, consumed) {
+            CodeEntry::Live(code) => Ok(CodeRedemption::Redeemed(code)),
+            CodeEntry::Consumed { .. } => Ok(CodeRedemption::Unknown),
+        }
+    }
+}
+
+#[async_trait]
+impl<U: Clone + Send + Sync + 'static> RefreshTokenStore<U> for MemoryStore<U> {
+    async fn get_refresh_token(&self, refresh_token: &str) -> Result<Option<Token<U>>, ModelError> {
+        Ok(Self::live_token(&self.refresh, refresh_token))
+    }
+
+    async fn revoke_refresh_token(&self, refresh_token: &str) -> Result<bool, ModelError> {
+        let key = TokenHash::of(refresh_token);
+        Ok(self.refresh.shard(&key).remove(&key).is_some())
+    }
+}
+
+#[async_trait]
+impl<U: Clone + Send + Sync + 'static> PasswordStore<U> for MemoryStore<U> {
+    async fn get_user(
+        &self,
+        username: &str,
+        password: &str,
+        _client: &Client,
+    ) -> Result<Option<U>, ModelError> {
+        let users = self.users.read().unwrap_or_else(|p| p.into_inner());
+        let Some(entry) = users.get(username) else {
+            // Spend the same hashing work for unknown users as for known ones.
+            let _ = password_digest(&[0; 16], password);
+            return Ok(None);
+        };
+        let digest = password_digest(&entry.salt, password);
+        Ok(bool::from(digest.ct_eq(&entry.digest)).then(|| entry.user.clone()))
+    }
+}
+
+#[async_trait]
+impl<U: Clone + Send + Sync + 'static> ClientCredentialsStore<U> for MemoryStore<U> {
+    async fn get_user_from_client(&self, client: &Client) -> Result<Option<U>, ModelError> {
+        let map = self.client_users.read().unwrap_or_else(|p| p.into_inner());
+        Ok(map.get(client.id()).cloned())
+    }
+}
+
+impl<U: Clone + Send + Sync + 'static> crate::model::ScopePolicy<U> for MemoryStore<U> {}
+impl<U: Clone + Send + Sync + 'static> crate::model::TokenGenerator<U> for MemoryStore<U> {}
+
+impl<U: Clone + Send + Sync + 'static> crate::model::OAuthModel for MemoryStore<U> {
+    type User = U;
+}

@@ -1,0 +1,3 @@
+//! Ready-made stores.
+
+pub mod memory;
