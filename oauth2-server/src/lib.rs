@@ -1,4 +1,84 @@
-#![doc = include_str!("../README.md")]
+//! A framework-agnostic OAuth 2.0 authorization server library.
+//!
+//! RFC 6749 (grants `authorization_code`, `client_credentials`, `refresh_token`, `password`,
+//! extension grants, scopes), RFC 6750 (bearer tokens) and RFC 7636 (PKCE), with the OAuth 2.0
+//! Security BCP (RFC 9700) as defaults. You bring the storage by implementing small async
+//! traits, or use [`MemoryStore`]; the library never does I/O besides calling your model.
+//!
+//! # The model wiring is checked at compile time
+//!
+//! Each storage concern is its own trait ([`ClientStore`], [`AccessTokenStore`],
+//! [`AuthorizationCodeStore`], [`RefreshTokenStore`], [`PasswordStore`],
+//! [`ClientCredentialsStore`], plus [`ScopePolicy`] and [`TokenGenerator`] with defaults).
+//! `#[derive(OAuthModel)]` names your user type and delegates capabilities to fields, so a
+//! model can be composed from parts. Each grant method of the [`ServerBuilder`] is bounded by
+//! the traits that grant needs: enabling `.refresh_token()` on a model without a
+//! [`RefreshTokenStore`] does not compile, and the error says which trait and which methods to
+//! write.
+//!
+//! # Quickstart
+//!
+//! ```
+//! use oauth2_server::{Client, ClientSecret, GrantType, MemoryStore, OAuthModel, OAuthRequest, OAuthServer};
+//!
+//! #[derive(Clone, Debug)]
+//! struct User { name: String }
+//!
+//! #[derive(OAuthModel)]
+//! #[oauth(user = User)]
+//! struct Model {
+//!     #[oauth(clients, tokens, client_credentials)]
+//!     store: MemoryStore<User>,
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let store = MemoryStore::new();
+//! store.add_client(
+//!     Client::confidential("svc", ClientSecret::sha256("generated-secret"))
+//!         .grants([GrantType::ClientCredentials])
+//!         .scopes("read")?,
+//! );
+//! let server = OAuthServer::builder(Model { store }).client_credentials().build()?;
+//!
+//! let request = OAuthRequest::post_form("grant_type=client_credentials&client_id=svc&client_secret=generated-secret");
+//! let response = server.token_response(&request).await;
+//! assert_eq!(response.status(), 200);
+//! assert!(response.body_str().contains("\"token_type\":\"Bearer\""));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Endpoints
+//!
+//! | endpoint | method | returns |
+//! |---|---|---|
+//! | token (RFC 6749 3.2) | [`OAuthServer::token`] | [`TokenResponse`] or [`OAuthError`] |
+//! | authorization (RFC 6749 3.1) | [`OAuthServer::authorize`], then [`OAuthServer::approve`] / [`OAuthServer::deny`] | a validated [`AuthorizationRequest`]; login and consent stay yours |
+//! | resource (RFC 6750) | [`OAuthServer::authenticate`] | [`Authenticated`] (the token's data) or an error with its `WWW-Authenticate` challenge |
+//!
+//! Requests come in as an owned [`OAuthRequest`] (built by hand or from any `http::Request`
+//! whose body is bytes) and go out as an [`OAuthResponse`] (into an `http::Response`).
+//!
+//! # Security defaults
+//!
+//! - Redirect URIs match exactly; only the port of loopback IP literals may differ. A bad
+//!   `client_id` or `redirect_uri` is never redirected to.
+//! - Codes and tokens are 256-bit CSPRNG values; codes are single-use (consumed atomically
+//!   before any other check), bound to client, redirect URI and PKCE challenge; a replayed
+//!   code revokes the tokens issued from it.
+//! - PKCE: S256 always, `plain` only when enabled; required for public clients; a
+//!   `code_verifier` for a code without a challenge is refused.
+//! - Client secrets and PKCE verifiers are compared in constant time; `Debug` never prints
+//!   a secret or a token; stores key tokens by their SHA-256.
+//! - Repeated parameters are `invalid_request`; bearer tokens in the query are refused
+//!   unless enabled; token responses carry `Cache-Control: no-store`.
+//!
+//! # Feature flags
+//!
+//! | feature | default | what |
+//! |---|---|---|
+//! | `derive` | yes | `#[derive(OAuthModel)]` |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod builder;
@@ -48,3 +128,8 @@ pub use oauth2_server_derive::OAuthModel;
 
 /// Re-exported so that implementations of the capability traits can use the same macro.
 pub use async_trait::async_trait;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
