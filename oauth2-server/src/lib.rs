@@ -79,8 +79,12 @@
 //! | feature | default | what |
 //! |---|---|---|
 //! | `derive` | yes | `#[derive(OAuthModel)]` |
+//! | `axum` | no | [`axum`](crate::axum): `FromRequest` for [`OAuthRequest`], `IntoResponse` for [`OAuthResponse`] and [`OAuthError`] (axum-core 0.5) |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
 mod builder;
 mod client;
 mod client_auth;
