@@ -27,8 +27,7 @@ impl OAuthResponse {
     }
 
     /// A `303 See Other` redirect to `location` (RFC 9700 4.12: never 307 after a credential
-    /// POST). `location` must already be a valid header value; [`OAuthResponse::try_redirect`]
-    /// is the fallible form.
+    /// POST).
     pub(crate) fn redirect(location: HeaderValue) -> Self {
         let mut response = Self::empty(StatusCode::SEE_OTHER);
         response.headers.insert(LOCATION, location);

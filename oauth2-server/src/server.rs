@@ -67,8 +67,11 @@ pub(crate) trait CodeSaver<M: CoreModel>: Send + Sync {
     ) -> Result<(), crate::ModelError>;
 }
 
+/// The authorization_code grant's two halves: the token exchange and the code storage.
+pub(crate) type CodeFlow<M> = (Box<dyn GrantHandler<M>>, Box<dyn CodeSaver<M>>);
+
 pub(crate) struct Grants<M: CoreModel> {
-    pub(crate) authorization_code: Option<(Box<dyn GrantHandler<M>>, Box<dyn CodeSaver<M>>)>,
+    pub(crate) authorization_code: Option<CodeFlow<M>>,
     pub(crate) client_credentials: Option<Box<dyn GrantHandler<M>>>,
     pub(crate) password: Option<Box<dyn GrantHandler<M>>>,
     pub(crate) refresh_token: Option<Box<dyn GrantHandler<M>>>,
