@@ -118,10 +118,8 @@ impl From<BytesRejection> for OAuthRequestRejection {
 
 impl IntoResponse for OAuthRequestRejection {
     fn into_response(self) -> Response {
-        let mut response = Response::new(Body::from(error_body(
-            ErrorCode::InvalidRequest,
-            self.description,
-        )));
+        let mut response =
+            Response::new(Body::from(error_body(ErrorCode::InvalidRequest, self.description)));
         *response.status_mut() = self.status;
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));

@@ -204,7 +204,9 @@ mod tests {
 
     #[test]
     fn grant_type_round_trips() {
-        for g in ["authorization_code", "client_credentials", "password", "refresh_token", "urn:x:y"] {
+        for g in
+            ["authorization_code", "client_credentials", "password", "refresh_token", "urn:x:y"]
+        {
             assert_eq!(GrantType::parse(g).as_str(), g);
         }
     }

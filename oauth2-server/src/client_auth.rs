@@ -53,8 +53,9 @@ pub(crate) fn presented_credentials<'a>(
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
-        let (id, secret) =
-            decoded.split_once(':').ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
+        let (id, secret) = decoded
+            .split_once(':')
+            .ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
         let id = form_decode(id).ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
         let secret =
             form_decode(secret).ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
@@ -156,7 +157,8 @@ impl<M: CoreModel> OAuthServer<M> {
                 }
             }
             (Some(_), None) => {
-                let optional = grant.is_some_and(|g| !self.config.requires_client_authentication(g));
+                let optional =
+                    grant.is_some_and(|g| !self.config.requires_client_authentication(g));
                 if !optional {
                     return Err(OAuthError::invalid_client(
                         "client authentication is required: this client is confidential and sent no secret",
@@ -183,7 +185,8 @@ mod tests {
 
     #[test]
     fn basic_credentials_are_form_decoded_before_base64() {
-        let req = OAuthRequest::post_form("grant_type=x").with_header("authorization", &basic("my+app:s%3Ac+ret"));
+        let req = OAuthRequest::post_form("grant_type=x")
+            .with_header("authorization", &basic("my+app:s%3Ac+ret"));
         let form = req.form_params().unwrap();
         let creds = presented_credentials(&req, &form).unwrap().unwrap();
         assert_eq!(creds.client_id, "my app");
@@ -201,7 +204,8 @@ mod tests {
 
     #[test]
     fn basic_plus_body_secret_is_invalid_request() {
-        let req = OAuthRequest::post_form("client_secret=b").with_header("authorization", &basic("a:b"));
+        let req =
+            OAuthRequest::post_form("client_secret=b").with_header("authorization", &basic("a:b"));
         let form = req.form_params().unwrap();
         let err = presented_credentials(&req, &form).unwrap_err();
         assert_eq!(err.code().as_str(), "invalid_request");

@@ -134,7 +134,13 @@ pub struct OAuthError {
 impl OAuthError {
     /// An error with a code and a description for the client developer.
     pub fn new(code: ErrorCode, description: impl Into<Cow<'static, str>>) -> Self {
-        Self { code, description: description.into(), challenge: Challenge::None, realm: None, source: None }
+        Self {
+            code,
+            description: description.into(),
+            challenge: Challenge::None,
+            realm: None,
+            source: None,
+        }
     }
 
     /// `invalid_request` (RFC 6749 5.2).

@@ -133,7 +133,8 @@ pub use oauth2_server_derive::OAuthModel;
 /// Re-exported so that implementations of the capability traits can use the same macro.
 pub use async_trait::async_trait;
 
-#[doc(hidden)] // for `#[derive(OAuthModel)]`: `TokenGenerator::extended_token_attributes` names it
+#[doc(hidden)]
+// for `#[derive(OAuthModel)]`: `TokenGenerator::extended_token_attributes` names it
 pub use serde_json as __private_serde_json;
 
 /// The README's examples, compiled and run as doctests.

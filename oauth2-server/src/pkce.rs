@@ -48,7 +48,9 @@ pub struct CodeChallenge {
 /// "_" / "~". RFC 7636 4.2 gives the challenge the same alphabet and length.
 pub(crate) fn is_valid_verifier(value: &str) -> bool {
     (43..=128).contains(&value.len())
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
 }
 
 /// The S256 challenge of a verifier: `BASE64URL-ENCODE(SHA256(ASCII(code_verifier)))`.

@@ -78,7 +78,8 @@ fn split_loopback(uri: &str) -> Option<Loopback<'_>> {
     let after_host = &after[host.len()..];
     let rest = match after_host.strip_prefix(':') {
         Some(port_and_rest) => {
-            let end = port_and_rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(port_and_rest.len());
+            let end =
+                port_and_rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(port_and_rest.len());
             if end == 0 || end > 5 {
                 return None;
             }
@@ -128,7 +129,10 @@ mod tests {
     #[test]
     fn redirect_uri_exact_match_is_accepted() {
         let c = client(&["https://app.example/cb"]);
-        assert_eq!(resolve_redirect_uri(&c, Some("https://app.example/cb")), Ok("https://app.example/cb"));
+        assert_eq!(
+            resolve_redirect_uri(&c, Some("https://app.example/cb")),
+            Ok("https://app.example/cb")
+        );
     }
 
     #[test]
@@ -179,7 +183,10 @@ mod tests {
             resolve_redirect_uri(&client(&["https://a/cb", "https://b/cb"]), None),
             Err(RedirectUriProblem::Ambiguous)
         );
-        assert_eq!(resolve_redirect_uri(&client(&[]), None), Err(RedirectUriProblem::NoneRegistered));
+        assert_eq!(
+            resolve_redirect_uri(&client(&[]), None),
+            Err(RedirectUriProblem::NoneRegistered)
+        );
     }
 
     #[test]
@@ -192,7 +199,8 @@ mod tests {
 
     #[test]
     fn redirect_params_cannot_inject_headers_or_params() {
-        let v = build_redirect("https://a/cb", &[("state", "x\r\nSet-Cookie: a=b&code=evil")]).unwrap();
+        let v =
+            build_redirect("https://a/cb", &[("state", "x\r\nSet-Cookie: a=b&code=evil")]).unwrap();
         assert_eq!(v, "https://a/cb?state=x%0D%0ASet-Cookie%3A+a%3Db%26code%3Devil");
     }
 }

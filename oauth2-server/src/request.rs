@@ -135,10 +135,9 @@ impl OAuthRequest {
         if values.next().is_some() {
             return Err(OAuthError::invalid_request("more than one Authorization header"));
         }
-        first
-            .to_str()
-            .map(Some)
-            .map_err(|_| OAuthError::invalid_request("the Authorization header is not visible ASCII"))
+        first.to_str().map(Some).map_err(|_| {
+            OAuthError::invalid_request("the Authorization header is not visible ASCII")
+        })
     }
 }
 

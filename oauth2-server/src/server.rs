@@ -10,9 +10,7 @@ use crate::client::{Client, GrantType};
 use crate::config::Config;
 use crate::error::OAuthError;
 use crate::grant::ExtensionGrant;
-use crate::model::{
-    AccessTokenStore, ClientStore, OAuthModel, ScopePolicy, TokenGenerator,
-};
+use crate::model::{AccessTokenStore, ClientStore, OAuthModel, ScopePolicy, TokenGenerator};
 use crate::request::Params;
 use crate::scope::Scope;
 use crate::token::{AuthorizationCode, GrantId, Issued, NewTokens, Token};

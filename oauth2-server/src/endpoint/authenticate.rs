@@ -54,9 +54,9 @@ impl<U> Authenticated<U> {
 fn is_b64token(token: &str) -> bool {
     let body = token.trim_end_matches('=');
     !body.is_empty()
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/'))
+        && body.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
+        })
 }
 
 impl<M: CoreModel> OAuthServer<M> {
@@ -90,7 +90,9 @@ impl<M: CoreModel> OAuthServer<M> {
             .get_access_token(&value)
             .await?
             .filter(|t| !t.is_expired_at(SystemTime::now()))
-            .ok_or_else(|| OAuthError::invalid_token("the access token is invalid, expired or revoked"))?;
+            .ok_or_else(|| {
+                OAuthError::invalid_token("the access token is invalid, expired or revoked")
+            })?;
         let mut headers = HeaderMap::new();
         if let Some(required) = required_scope {
             // RFC 6750 3.1: insufficient_scope, 403.

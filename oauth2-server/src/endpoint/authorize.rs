@@ -103,7 +103,10 @@ impl<M: CoreModel> OAuthServer<M> {
     ///
     /// Order: client_id and redirect_uri first (failures are never redirected); then, redirected
     /// with `state` and `iss`: state, response_type, the client's grant, scope, PKCE.
-    pub async fn authorize(&self, req: &OAuthRequest) -> Result<AuthorizationRequest, AuthorizeError> {
+    pub async fn authorize(
+        &self,
+        req: &OAuthRequest,
+    ) -> Result<AuthorizationRequest, AuthorizeError> {
         let no_redirect = AuthorizeError::NoRedirect;
         if req.method() != Method::GET && req.method() != Method::POST {
             return Err(no_redirect(OAuthError::invalid_request(
@@ -111,9 +114,9 @@ impl<M: CoreModel> OAuthServer<M> {
             )));
         }
         let params = MergedParams::of(req).map_err(no_redirect)?;
-        let client_id = params
-            .get("client_id")
-            .ok_or_else(|| no_redirect(OAuthError::invalid_request("missing parameter: client_id")))?;
+        let client_id = params.get("client_id").ok_or_else(|| {
+            no_redirect(OAuthError::invalid_request("missing parameter: client_id"))
+        })?;
         let client = self
             .model
             .get_client(client_id)
@@ -134,7 +137,9 @@ impl<M: CoreModel> OAuthServer<M> {
             return Err(fail(OAuthError::invalid_request("missing parameter: state")));
         }
         match params.get("response_type") {
-            None => return Err(fail(OAuthError::invalid_request("missing parameter: response_type"))),
+            None => {
+                return Err(fail(OAuthError::invalid_request("missing parameter: response_type")))
+            }
             Some("code") if self.grants.authorization_code.is_some() => {}
             Some(_) => {
                 return Err(fail(OAuthError::new(
@@ -157,8 +162,11 @@ impl<M: CoreModel> OAuthServer<M> {
             Ok(scope) => scope,
             Err(err) => return Err(fail(err)),
         };
-        let challenge =
-            self.read_challenge(&client, params.get("code_challenge"), params.get("code_challenge_method"));
+        let challenge = self.read_challenge(
+            &client,
+            params.get("code_challenge"),
+            params.get("code_challenge_method"),
+        );
         let challenge = match challenge {
             Ok(c) => c,
             Err(err) => return Err(fail(err)),
@@ -184,7 +192,9 @@ impl<M: CoreModel> OAuthServer<M> {
     ) -> Result<Option<CodeChallenge>, OAuthError> {
         let Some(challenge) = challenge else {
             if method.is_some() {
-                return Err(OAuthError::invalid_request("code_challenge_method without code_challenge"));
+                return Err(OAuthError::invalid_request(
+                    "code_challenge_method without code_challenge",
+                ));
             }
             if !client.is_confidential() || self.config.require_pkce {
                 return Err(OAuthError::invalid_request(
@@ -255,11 +265,13 @@ impl<M: CoreModel> OAuthServer<M> {
         if let Some(iss) = self.config.issuer.as_deref() {
             params.push(("iss", iss));
         }
-        build_redirect(&request.redirect_uri, &params).map(OAuthResponse::redirect).ok_or_else(|| {
-            AuthorizeError::NoRedirect(OAuthError::server_error(crate::ModelError::msg(
-                "the registered redirect URI is not a valid header value",
-            )))
-        })
+        build_redirect(&request.redirect_uri, &params).map(OAuthResponse::redirect).ok_or_else(
+            || {
+                AuthorizeError::NoRedirect(OAuthError::server_error(crate::ModelError::msg(
+                    "the registered redirect URI is not a valid header value",
+                )))
+            },
+        )
     }
 
     /// The user said no: `303` to the redirect URI with `error=access_denied`, `state`, `iss`.
@@ -275,7 +287,8 @@ impl<M: CoreModel> OAuthServer<M> {
     /// RFC 6749 4.1.2.1: the error response, redirected, with `state` if the client sent one;
     /// RFC 9207 2: with `iss`.
     fn error_redirect(&self, uri: &str, state: Option<&str>, error: OAuthError) -> AuthorizeError {
-        let mut params = vec![("error", error.code().as_str()), ("error_description", error.description())];
+        let mut params =
+            vec![("error", error.code().as_str()), ("error_description", error.description())];
         if let Some(state) = state {
             params.push(("state", state));
         }

@@ -93,8 +93,9 @@ impl<M: CoreModel> OAuthServer<M> {
                 check_client_grant(client, grant)?;
                 let request = ExtensionRequest { model: &self.model, client, params };
                 let decided = ext.exchange(request).await?;
-                let scope =
-                    self.validate_scope(decided.user.as_ref(), client, decided.scope.as_ref()).await?;
+                let scope = self
+                    .validate_scope(decided.user.as_ref(), client, decided.scope.as_ref())
+                    .await?;
                 return Ok(Outcome {
                     user: decided.user,
                     scope,

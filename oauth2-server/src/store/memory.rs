@@ -87,7 +87,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 enum CodeEntry<U> {
     Live(AuthorizationCode<U>),
     /// Kept until the code would have expired, to recognise a replay (RFC 6749 4.1.2).
-    Consumed { client_id: Arc<str>, grant_id: GrantId, expires_at: SystemTime },
+    Consumed {
+        client_id: Arc<str>,
+        grant_id: GrantId,
+        expires_at: SystemTime,
+    },
 }
 
 impl<U> CodeEntry<U> {
