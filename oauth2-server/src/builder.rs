@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::client::GrantType;
 use crate::config::Config;
+use crate::endpoint::revoke::RevokeAccess;
 use crate::grant::authorization_code::AuthorizationCodeGrant;
 use crate::grant::client_credentials::ClientCredentialsGrant;
 use crate::grant::password::PasswordGrant;
@@ -13,6 +14,7 @@ use crate::grant::refresh_token::RefreshTokenGrant;
 use crate::grant::ExtensionGrant;
 use crate::model::{
     AuthorizationCodeStore, ClientCredentialsStore, OAuthModel, PasswordStore, RefreshTokenStore,
+    RevocationStore, UserClaims,
 };
 use crate::server::{CoreModel, Grants, OAuthServer};
 
@@ -92,6 +94,43 @@ impl<M: CoreModel> ServerBuilder<M> {
         M: RefreshTokenStore<<M as OAuthModel>::User>,
     {
         self.grants.refresh_token = Some(Box::new(RefreshTokenGrant));
+        self.grants.refresh_lookup = Some(Box::new(RefreshTokenGrant));
+        self
+    }
+
+    /// Enables token revocation (RFC 7009): [`OAuthServer::revoke`].
+    pub fn revocation(mut self) -> Self
+    where
+        M: RevocationStore<<M as OAuthModel>::User>,
+    {
+        self.grants.revocation = Some(Box::new(RevokeAccess));
+        self
+    }
+
+    /// Enables token introspection (RFC 7662): [`OAuthServer::introspect`]. Any authenticated
+    /// confidential client (typically a resource server) may introspect any token; restrict
+    /// that with [`ServerBuilder::introspection_policy`].
+    pub fn introspection(mut self) -> Self
+    where
+        <M as OAuthModel>::User: UserClaims,
+    {
+        self.grants.introspection = Some(Box::new(|_, _| true));
+        self
+    }
+
+    /// Enables introspection, allowing a client to introspect a token only when `allow`
+    /// returns true (otherwise the answer is `{"active": false}`).
+    pub fn introspection_policy(
+        mut self,
+        allow: impl Fn(&crate::Client, &crate::Token<<M as OAuthModel>::User>) -> bool
+            + Send
+            + Sync
+            + 'static,
+    ) -> Self
+    where
+        <M as OAuthModel>::User: UserClaims,
+    {
+        self.grants.introspection = Some(Box::new(allow));
         self
     }
 
@@ -185,6 +224,12 @@ impl<M: CoreModel> ServerBuilder<M> {
     /// (RFC 9207). An `https` URL; `http` only on a loopback host.
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
         self.config.issuer = Some(issuer.into());
+        self
+    }
+
+    /// The scopes this server knows, advertised as `scopes_supported` in the metadata.
+    pub fn scopes_supported(mut self, scopes: crate::Scope) -> Self {
+        self.config.scopes_supported = Some(scopes);
         self
     }
 

@@ -23,6 +23,7 @@ pub struct Config {
     pub(crate) extended_token_attributes: bool,
     pub(crate) issuer: Option<String>,
     pub(crate) realm: String,
+    pub(crate) scopes_supported: Option<crate::Scope>,
 }
 
 impl Default for Config {
@@ -42,6 +43,7 @@ impl Default for Config {
             extended_token_attributes: false,
             issuer: None,
             realm: "oauth2-server".to_owned(),
+            scopes_supported: None,
         }
     }
 }

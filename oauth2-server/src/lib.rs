@@ -108,12 +108,14 @@ pub use client::{Client, GrantType};
 pub use config::Config;
 pub use endpoint::authenticate::Authenticated;
 pub use endpoint::authorize::{AuthorizationRequest, AuthorizeError};
+pub use endpoint::metadata::Metadata;
 pub use endpoint::token::TokenResponse;
 pub use error::{ErrorCode, ModelError, OAuthError};
 pub use grant::{ExtensionGrant, ExtensionOutcome, ExtensionRequest};
 pub use model::{
     default_validate_scope, AccessTokenStore, AuthorizationCodeStore, ClientCredentialsStore,
-    ClientStore, OAuthModel, PasswordStore, RefreshTokenStore, ScopePolicy, TokenGenerator,
+    ClientStore, OAuthModel, PasswordStore, RefreshTokenStore, RevocationStore, ScopePolicy,
+    TokenGenerator, UserClaims,
 };
 pub use pkce::{s256_challenge, CodeChallenge, PkceMethod};
 pub use redirect::{resolve_redirect_uri, RedirectUriProblem};

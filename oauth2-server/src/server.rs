@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use crate::builder::ServerBuilder;
 use crate::client::{Client, GrantType};
 use crate::config::Config;
-use crate::error::OAuthError;
+use crate::error::{ModelError, OAuthError};
 use crate::grant::ExtensionGrant;
 use crate::model::{AccessTokenStore, ClientStore, OAuthModel, ScopePolicy, TokenGenerator};
 use crate::request::Params;
@@ -65,6 +65,22 @@ pub(crate) trait CodeSaver<M: CoreModel>: Send + Sync {
     ) -> Result<(), crate::ModelError>;
 }
 
+/// Refresh token lookup and revocation, for the revocation and introspection endpoints.
+#[async_trait]
+pub(crate) trait RefreshLookup<M: CoreModel>: Send + Sync {
+    async fn get(&self, model: &M, token: &str) -> Result<Option<Token<M::User>>, ModelError>;
+    async fn revoke(&self, model: &M, token: &str) -> Result<bool, ModelError>;
+}
+
+/// Access token revocation (RFC 7009), type-erased once `.revocation()` checked its bound.
+#[async_trait]
+pub(crate) trait AccessRevoker<M: CoreModel>: Send + Sync {
+    async fn revoke(&self, model: &M, token: &str) -> Result<bool, ModelError>;
+}
+
+/// Which clients may introspect which tokens (RFC 7662 2.1 leaves it to the server).
+pub(crate) type IntrospectionPolicy<U> = Box<dyn Fn(&Client, &Token<U>) -> bool + Send + Sync>;
+
 /// The authorization_code grant's two halves: the token exchange and the code storage.
 pub(crate) type CodeFlow<M> = (Box<dyn GrantHandler<M>>, Box<dyn CodeSaver<M>>);
 
@@ -73,6 +89,9 @@ pub(crate) struct Grants<M: CoreModel> {
     pub(crate) client_credentials: Option<Box<dyn GrantHandler<M>>>,
     pub(crate) password: Option<Box<dyn GrantHandler<M>>>,
     pub(crate) refresh_token: Option<Box<dyn GrantHandler<M>>>,
+    pub(crate) refresh_lookup: Option<Box<dyn RefreshLookup<M>>>,
+    pub(crate) revocation: Option<Box<dyn AccessRevoker<M>>>,
+    pub(crate) introspection: Option<IntrospectionPolicy<M::User>>,
     pub(crate) extensions: Vec<(Arc<str>, Box<dyn ExtensionGrant<M>>)>,
 }
 
@@ -83,6 +102,9 @@ impl<M: CoreModel> Default for Grants<M> {
             client_credentials: None,
             password: None,
             refresh_token: None,
+            refresh_lookup: None,
+            revocation: None,
+            introspection: None,
             extensions: Vec::new(),
         }
     }

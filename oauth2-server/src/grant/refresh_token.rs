@@ -67,3 +67,21 @@ where
         })
     }
 }
+
+#[async_trait]
+impl<M> crate::server::RefreshLookup<M> for RefreshTokenGrant
+where
+    M: CoreModel + RefreshTokenStore<<M as OAuthModel>::User>,
+{
+    async fn get(
+        &self,
+        model: &M,
+        token: &str,
+    ) -> Result<Option<crate::Token<M::User>>, crate::ModelError> {
+        model.get_refresh_token(token).await
+    }
+
+    async fn revoke(&self, model: &M, token: &str) -> Result<bool, crate::ModelError> {
+        model.revoke_refresh_token(token).await
+    }
+}

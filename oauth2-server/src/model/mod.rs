@@ -142,6 +142,48 @@ pub trait ClientCredentialsStore<U>: Send + Sync {
     async fn get_user_from_client(&self, client: &Client) -> Result<Option<U>, ModelError>;
 }
 
+/// Revokes access tokens. The revocation endpoint (RFC 7009) needs it.
+#[diagnostic::on_unimplemented(
+    message = "revocation is enabled but `{Self}` does not implement `RevocationStore<{U}>`",
+    label = "this model cannot revoke access tokens",
+    note = "implement `RevocationStore<{U}>` for `{Self}` (needs `revoke_access_token`), or delegate it to a field with `#[oauth(revocation)]`"
+)]
+#[async_trait]
+pub trait RevocationStore<U>: Send + Sync {
+    /// Revokes an access token; `true` when it existed.
+    async fn revoke_access_token(&self, access_token: &str) -> Result<bool, ModelError>;
+}
+
+/// What introspection (RFC 7662 2.2) may say about a user: implement it on your user type.
+/// Both methods default to `None` (the member is then left out).
+#[diagnostic::on_unimplemented(
+    message = "introspection is enabled but the user type `{Self}` does not implement `UserClaims`",
+    label = "introspection needs `{Self}: UserClaims`",
+    note = "implement `UserClaims` for `{Self}` (optional `username()` and `subject()`; an empty impl block says nothing about users)"
+)]
+pub trait UserClaims {
+    /// The `username` member: "a human-readable identifier for the resource owner".
+    fn username(&self) -> Option<&str> {
+        None
+    }
+
+    /// The `sub` member: a machine-readable identifier of the resource owner.
+    fn subject(&self) -> Option<String> {
+        None
+    }
+}
+
+impl UserClaims for String {
+    fn username(&self) -> Option<&str> {
+        Some(self)
+    }
+    fn subject(&self) -> Option<String> {
+        Some(self.clone())
+    }
+}
+
+impl UserClaims for () {}
+
 /// Decides what scope to grant and whether a token covers a required scope. Both methods have
 /// defaults; `#[derive(OAuthModel)]` implements the defaults unless told otherwise.
 #[diagnostic::on_unimplemented(

@@ -15,7 +15,7 @@ use crate::client::Client;
 use crate::error::ModelError;
 use crate::model::{
     AccessTokenStore, AuthorizationCodeStore, ClientCredentialsStore, ClientStore, PasswordStore,
-    RefreshTokenStore,
+    RefreshTokenStore, RevocationStore,
 };
 use crate::secret::TokenHash;
 use crate::token::{AuthorizationCode, CodeRedemption, GrantId, Issued, NewTokens, Token};
@@ -358,6 +358,14 @@ impl<U: Clone + Send + Sync + 'static> RefreshTokenStore<U> for MemoryStore<U> {
     async fn revoke_refresh_token(&self, refresh_token: &str) -> Result<bool, ModelError> {
         let key = TokenHash::of(refresh_token);
         Ok(self.refresh.shard(&key).remove(&key).is_some())
+    }
+}
+
+#[async_trait]
+impl<U: Clone + Send + Sync + 'static> RevocationStore<U> for MemoryStore<U> {
+    async fn revoke_access_token(&self, access_token: &str) -> Result<bool, ModelError> {
+        let key = TokenHash::of(access_token);
+        Ok(self.access.shard(&key).remove(&key).is_some())
     }
 }
 
