@@ -1,0 +1,376 @@
+//! The demo authorization server behind `cargo run --example server`, as a library so that the
+//! end-to-end tests (`tests/tests/demo_server_e2e.rs`) run the very same code on a random port.
+//!
+//! Its interface is fixed by the "Demo server contract" (docs/ARCHITECTURE.md): the JSON
+//! [`DemoConfig`], and these endpoints:
+//!
+//! | endpoint | what |
+//! |---|---|
+//! | `GET /oauth/authorize` | login + consent page; unknown client or bad redirect URI: 400 error page |
+//! | `POST /oauth/authorize` | the page's form: `username`, `password`, `decision=approve\|deny` + the request's parameters |
+//! | `POST /oauth/token` | RFC 6749 3.2 |
+//! | `GET /protected` | `{"user", "client_id", "scope"}` for a valid bearer token, else 401 |
+//! | `GET /protected/write` | as `/protected`, needs scope `write` (else 403 `insufficient_scope`) |
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use oauth2_server_examples::server::{build_server, router, serve, DemoConfig};
+//!
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! let addr = listener.local_addr()?;
+//! let server = build_server(&DemoConfig::builtin(), &format!("http://{addr}"))?;
+//! serve(listener, router(server), std::future::pending()).await?;
+//! # Ok(()) }
+//! ```
+
+pub mod config;
+mod page;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use oauth2_server::{
+    AuthorizationRequest, AuthorizeError, Client, ClientSecret, GrantType, MemoryStore, OAuthError,
+    OAuthRequest, OAuthServer, Params, PasswordStore, Scope,
+};
+use serde::Serialize;
+
+pub use config::{ClientConfig, DemoConfig, Profile, UserConfig, BUILTIN_CONFIG};
+
+/// The demo's model: everything in memory; a user is known by their username.
+pub type DemoModel = MemoryStore<String>;
+
+/// The demo's authorization server.
+pub type DemoServer = OAuthServer<DemoModel>;
+
+/// The largest request body accepted (OAuth requests are a few hundred bytes).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// A configuration the server cannot start with.
+#[derive(Debug)]
+pub struct SetupError(String);
+
+impl std::fmt::Display for SetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SetupError {}
+
+fn grant_type(name: &str) -> Option<GrantType> {
+    match GrantType::parse(name) {
+        GrantType::Extension(_) => None,
+        known => Some(known),
+    }
+}
+
+/// Builds the authorization server for `config`, with `issuer` unless the config names one.
+/// Client secrets are kept as SHA-256 digests.
+pub fn build_server(config: &DemoConfig, issuer: &str) -> Result<DemoServer, SetupError> {
+    let store = MemoryStore::new();
+    for c in &config.clients {
+        let client = match &c.secret {
+            Some(secret) => Client::confidential(c.id.as_str(), ClientSecret::sha256(secret)),
+            None => Client::public(c.id.as_str()),
+        };
+        let grants = c
+            .grants
+            .iter()
+            .map(|g| {
+                grant_type(g).ok_or_else(|| {
+                    SetupError(format!(
+                        "client {:?}: unknown grant {g:?} (expected authorization_code, \
+                         refresh_token, client_credentials or password)",
+                        c.id
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let scope = Scope::from_tokens(&c.scopes)
+            .map_err(|e| SetupError(format!("client {:?}: scopes: {}", c.id, e.description())))?;
+        store.add_client(
+            client.redirect_uris(c.redirect_uris.iter().cloned()).grants(grants).with_scope(scope),
+        );
+    }
+    for u in &config.users {
+        store.add_user(&u.username, &u.password, u.username.clone());
+    }
+    let mut builder = OAuthServer::builder(store)
+        .authorization_code()
+        .refresh_token()
+        .client_credentials()
+        .issuer(config.issuer.as_deref().unwrap_or(issuer));
+    match config.profile {
+        Profile::OAuth2 => builder = builder.password(),
+        // OAuth 2.1: no password grant; PKCE with S256 for every client.
+        Profile::OAuth21 => builder = builder.require_pkce(true).allow_plain_pkce(false),
+    }
+    if let Some(d) = DemoConfig::lifetime(config.access_token_lifetime) {
+        builder = builder.access_token_lifetime(d);
+    }
+    if let Some(d) = DemoConfig::lifetime(config.refresh_token_lifetime) {
+        builder = builder.refresh_token_lifetime(d);
+    }
+    if let Some(d) = DemoConfig::lifetime(config.authorization_code_lifetime) {
+        builder = builder.authorization_code_lifetime(d);
+    }
+    builder.build().map_err(|e| SetupError(e.to_string()))
+}
+
+#[derive(Clone)]
+struct App {
+    server: Arc<DemoServer>,
+    write: Scope,
+}
+
+/// The routes of the demo server over `server`.
+pub fn router(server: DemoServer) -> Router {
+    let app = App { server: Arc::new(server), write: Scope::parse("write").expect("valid scope") };
+    Router::new()
+        .route("/oauth/authorize", get(authorize).post(authorize))
+        .route("/oauth/token", post(token))
+        .route("/protected", get(protected))
+        .route("/protected/write", get(protected_write))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(app)
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then lets open requests finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt as _;
+    // Small request/response exchanges: do not wait for Nagle.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+}
+
+async fn token(State(app): State<App>, req: OAuthRequest) -> Response {
+    app.server.token_response(&req).await.into_response()
+}
+
+#[derive(Serialize)]
+struct Me<'a> {
+    user: Option<&'a str>,
+    client_id: &'a str,
+    scope: &'a str,
+}
+
+async fn resource(app: &App, req: &OAuthRequest, scope: Option<&Scope>) -> Response {
+    match app.server.authenticate(req, scope).await {
+        Ok(auth) => {
+            let me = Me {
+                user: auth.user().map(String::as_str),
+                client_id: auth.client_id(),
+                scope: auth.scope().as_str(),
+            };
+            let body = serde_json::to_vec(&me).unwrap_or_default();
+            let mut response = Response::new(Body::from(body));
+            let headers = response.headers_mut();
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            for (name, value) in auth.scope_headers() {
+                headers.insert(name.clone(), value.clone());
+            }
+            response
+        }
+        Err(err) => IntoResponse::into_response(err),
+    }
+}
+
+async fn protected(State(app): State<App>, req: OAuthRequest) -> Response {
+    resource(&app, &req, None).await
+}
+
+async fn protected_write(State(app): State<App>, req: OAuthRequest) -> Response {
+    let write = app.write.clone();
+    resource(&app, &req, Some(&write)).await
+}
+
+/// The parameters the page carries: from the query, and on a POST from the form too.
+fn carried<'a>(query: &'a Params<'a>, form: &'a Params<'a>) -> Vec<(&'static str, &'a str)> {
+    page::AUTH_PARAMS
+        .iter()
+        .filter_map(|&name| form.get(name).or_else(|| query.get(name)).map(|v| (name, v)))
+        .collect()
+}
+
+fn consent_page(
+    status: StatusCode,
+    req: &OAuthRequest,
+    auth: &AuthorizationRequest,
+    error: Option<&str>,
+    username: &str,
+) -> Response {
+    let query = req.query_params().unwrap_or_default();
+    let form = req.form_params().unwrap_or_default();
+    let page = page::Consent {
+        client_id: auth.client().id(),
+        scopes: auth.scope().iter().collect(),
+        redirect_uri: auth.redirect_uri(),
+        hidden: carried(&query, &form),
+        error,
+        username,
+    };
+    page::html(status, page.render())
+}
+
+fn no_redirect_page(err: &OAuthError) -> Response {
+    let status =
+        if err.status().is_server_error() { err.status() } else { StatusCode::BAD_REQUEST };
+    page::html(status, page::error_page(err.code().as_str(), err.description()))
+}
+
+fn authorize_error(err: AuthorizeError) -> Response {
+    match err {
+        AuthorizeError::NoRedirect(err) => no_redirect_page(&err),
+        redirect => IntoResponse::into_response(redirect),
+    }
+}
+
+/// `GET`: validate and show the page. `POST`: validate again (the form carries the request),
+/// check the credentials, then approve or deny. The POST carries the user's credentials itself,
+/// so it needs no session or CSRF token (the contract's choice).
+async fn authorize(State(app): State<App>, req: OAuthRequest) -> Response {
+    let auth = match app.server.authorize(&req).await {
+        Ok(auth) => auth,
+        Err(err) => return authorize_error(err),
+    };
+    if req.method() != Method::POST {
+        return consent_page(StatusCode::OK, &req, &auth, None, "");
+    }
+    let form = match req.form_params() {
+        Ok(form) => form,
+        Err(err) => return no_redirect_page(&err),
+    };
+    let username = form.get("username").unwrap_or("");
+    match form.get("decision") {
+        Some("deny") => app.server.deny(auth).into_response(),
+        Some("approve") => {
+            let password = form.get("password").unwrap_or("");
+            let user = app.server.model().get_user(username, password, auth.client()).await;
+            match user {
+                Ok(Some(user)) => match app.server.approve(auth, user).await {
+                    Ok(response) => response.into_response(),
+                    Err(err) => authorize_error(err),
+                },
+                Ok(None) => consent_page(
+                    StatusCode::UNAUTHORIZED,
+                    &req,
+                    &auth,
+                    Some("Wrong username or password. Please try again."),
+                    username,
+                ),
+                Err(err) => no_redirect_page(&OAuthError::from(err)),
+            }
+        }
+        _ => consent_page(
+            StatusCode::BAD_REQUEST,
+            &req,
+            &auth,
+            Some("Please choose Approve or Deny."),
+            username,
+        ),
+    }
+}
+
+/// A fixed PKCE verifier for the printed curl lines (a real client makes a random one).
+pub const DEMO_CODE_VERIFIER: &str =
+    "demo-verifier-use-a-fresh-random-one-in-real-clients-0123456789";
+
+/// Shell lines a newcomer can paste to try each grant against the server at `addr`.
+pub fn curl_lines(config: &DemoConfig, addr: SocketAddr) -> Vec<String> {
+    let base = format!("http://{addr}");
+    let mut lines = Vec::new();
+    let has = |c: &ClientConfig, g: &str| c.grants.iter().any(|x| x == g);
+    let confidential = |g: &str| config.clients.iter().find(|c| c.secret.is_some() && has(c, g));
+    let scope = |c: &ClientConfig| c.scopes.join(" ");
+    let basic = |c: &ClientConfig| format!("-u '{}:{}'", c.id, c.secret.as_deref().unwrap_or(""));
+    if let Some(c) = confidential("client_credentials") {
+        lines.push(format!("# client_credentials:\ncurl -s {} -d grant_type=client_credentials --data-urlencode 'scope={}' {base}/oauth/token", basic(c), scope(c)));
+    }
+    if let (Some(c), Some(u)) = (confidential("password"), config.users.first()) {
+        if config.profile == Profile::OAuth2 {
+            lines.push(format!("# password:\ncurl -s {} -d grant_type=password -d 'username={}' -d 'password={}' --data-urlencode 'scope={}' {base}/oauth/token", basic(c), u.username, u.password, scope(c)));
+        }
+    }
+    let code_client = config
+        .clients
+        .iter()
+        .find(|c| has(c, "authorization_code") && c.secret.is_some())
+        .or_else(|| config.clients.iter().find(|c| has(c, "authorization_code")));
+    if let Some(c) = code_client {
+        let challenge = oauth2_server::s256_challenge(DEMO_CODE_VERIFIER);
+        let redirect = c.redirect_uris.first().map(String::as_str).unwrap_or("");
+        let params: String = form_pairs(&[
+            ("response_type", "code"),
+            ("client_id", &c.id),
+            ("redirect_uri", redirect),
+            ("scope", &scope(c)),
+            ("state", "xyz"),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+        ]);
+        lines.push(format!("# authorization_code + PKCE: open in a browser and log in ({}):\n{base}/oauth/authorize?{params}", config.users.first().map(|u| format!("{} / {}", u.username, u.password)).unwrap_or_default()));
+        if let Some(u) = config.users.first() {
+            lines.push(format!("# ... or post the login form yourself; the code is in the Location header:\ncurl -si -d '{params}' -d 'username={}' -d 'password={}' -d decision=approve {base}/oauth/authorize | grep -i '^location'", u.username, u.password));
+        }
+        let auth = if c.secret.is_some() { basic(c) } else { format!("-d client_id={}", c.id) };
+        lines.push(format!("# then exchange the code:\ncurl -s {auth} -d grant_type=authorization_code -d code=CODE --data-urlencode 'redirect_uri={redirect}' -d code_verifier={DEMO_CODE_VERIFIER} {base}/oauth/token"));
+    }
+    if let Some(c) = confidential("refresh_token") {
+        lines.push(format!("# refresh_token (rotates: use the new one next time):\ncurl -s {} -d grant_type=refresh_token -d refresh_token=REFRESH_TOKEN {base}/oauth/token", basic(c)));
+    }
+    lines.push(format!("# the protected resource (and /protected/write, which needs scope write):\ncurl -s -H 'Authorization: Bearer ACCESS_TOKEN' {base}/protected"));
+    lines
+}
+
+fn form_pairs(pairs: &[(&str, &str)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        s.append_pair(k, v);
+    }
+    s.finish()
+}
+
+/// Waits for Ctrl-C or SIGTERM; then gives open connections five seconds before exiting.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    eprintln!("shutting down");
+    tokio::spawn(async {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        eprintln!("connections still open after 5 s; exiting");
+        std::process::exit(0);
+    });
+}
