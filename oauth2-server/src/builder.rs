@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::audit::AuditSink;
 use crate::client::GrantType;
 use crate::config::Config;
 use crate::endpoint::revoke::RevokeAccess;
@@ -51,11 +52,12 @@ pub struct ServerBuilder<M: CoreModel> {
     model: M,
     config: Config,
     grants: Grants<M>,
+    audit: Option<Box<dyn AuditSink>>,
 }
 
 impl<M: CoreModel> ServerBuilder<M> {
     pub(crate) fn new(model: M) -> Self {
-        Self { model, config: Config::default(), grants: Grants::default() }
+        Self { model, config: Config::default(), grants: Grants::default(), audit: None }
     }
 
     /// Enables the `authorization_code` grant and the authorization endpoint (RFC 6749 4.1).
@@ -188,6 +190,16 @@ impl<M: CoreModel> ServerBuilder<M> {
         self
     }
 
+    /// A grace window for refresh token reuse (default 0: none). A rotated-out refresh token
+    /// presented again revokes its whole grant (RFC 9700 4.14.2), except when it is presented
+    /// by its own client within `grace` of its rotation: then a new token pair is issued in the
+    /// same grant, for clients that lost the previous answer on a flaky network. Within the
+    /// window a leaked token is as good as the client's, so keep it to seconds.
+    pub fn refresh_token_reuse_grace(mut self, grace: Duration) -> Self {
+        self.config.refresh_reuse_grace = grace;
+        self
+    }
+
     /// Accepts authorization requests without `state` (default: no, as in Node).
     pub fn allow_empty_state(mut self, allow: bool) -> Self {
         self.config.allow_empty_state = allow;
@@ -233,6 +245,13 @@ impl<M: CoreModel> ServerBuilder<M> {
         self
     }
 
+    /// Records audit events (token issued, code replay, refresh family revoked, ...) with
+    /// `sink`; a closure `|event: &AuditEvent| ...` will do. See [`AuditEvent`](crate::AuditEvent) for the names.
+    pub fn audit(mut self, sink: impl AuditSink) -> Self {
+        self.audit = Some(Box::new(sink));
+        self
+    }
+
     /// The `realm` of `WWW-Authenticate` challenges (default `oauth2-server`).
     pub fn realm(mut self, realm: impl Into<String>) -> Self {
         self.config.realm = realm.into();
@@ -273,7 +292,12 @@ impl<M: CoreModel> ServerBuilder<M> {
                 return Err(BuildError::BadIssuer(issuer.clone()));
             }
         }
-        Ok(OAuthServer { model: self.model, config: self.config, grants: self.grants })
+        Ok(OAuthServer {
+            model: self.model,
+            config: self.config,
+            grants: self.grants,
+            audit: self.audit,
+        })
     }
 }
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
+use crate::audit::AuditEvent;
 use crate::client::{Client, GrantType};
 use crate::error::{Challenge, OAuthError};
 use crate::request::{OAuthRequest, Params};
@@ -123,7 +124,14 @@ impl<M: CoreModel> OAuthServer<M> {
     ) -> Result<Arc<Client>, OAuthError> {
         let presented = presented_credentials(req, form)?;
         let via_basic = presented.as_ref().is_some_and(|p| p.via_basic);
+        let client_id = presented.as_ref().map(|p| p.client_id.clone());
         self.check_client(presented, grant).await.map_err(|err| {
+            if err.code() == crate::ErrorCode::InvalidClient {
+                self.audit(AuditEvent::ClientAuthenticationFailed {
+                    client_id: client_id.as_deref(),
+                    reason: err.description_static().unwrap_or("client authentication failed"),
+                });
+            }
             // RFC 6749 5.2: after an Authorization header attempt, invalid_client is 401 with
             // a WWW-Authenticate challenge for the scheme the client used.
             if via_basic && err.code() == crate::ErrorCode::InvalidClient {

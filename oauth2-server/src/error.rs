@@ -208,6 +208,14 @@ impl OAuthError {
         &self.description
     }
 
+    /// The description when it is a fixed text (for audit events).
+    pub(crate) fn description_static(&self) -> Option<&'static str> {
+        match self.description {
+            Cow::Borrowed(s) => Some(s),
+            Cow::Owned(_) => None,
+        }
+    }
+
     /// The HTTP status of the answer.
     pub fn status(&self) -> StatusCode {
         match (self.code, self.challenge) {

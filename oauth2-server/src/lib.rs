@@ -82,6 +82,7 @@
 //! | `axum` | no | [`axum`](crate::axum): `FromRequest` for [`OAuthRequest`], `IntoResponse` for [`OAuthResponse`] and [`OAuthError`] (axum-core 0.5) |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod audit;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
@@ -103,6 +104,7 @@ mod server;
 pub mod store;
 mod token;
 
+pub use audit::{AuditEvent, AuditSink};
 pub use builder::{BuildError, ServerBuilder};
 pub use client::{Client, GrantType};
 pub use config::Config;
@@ -125,7 +127,9 @@ pub use scope::Scope;
 pub use secret::{ct_eq_str, ClientSecret, Secret, TokenHash};
 pub use server::{CoreModel, OAuthServer};
 pub use store::memory::MemoryStore;
-pub use token::{AuthorizationCode, CodeRedemption, GrantId, Issued, NewTokens, Token};
+pub use token::{
+    AuthorizationCode, CodeRedemption, GrantId, Issued, NewTokens, RetiredToken, Token,
+};
 
 /// `#[derive(OAuthModel)]`: implements [`OAuthModel`] and delegates capabilities to fields.
 #[cfg(feature = "derive")]

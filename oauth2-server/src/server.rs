@@ -5,6 +5,7 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 
+use crate::audit::{AuditEvent, AuditSink};
 use crate::builder::ServerBuilder;
 use crate::client::{Client, GrantType};
 use crate::config::Config;
@@ -120,6 +121,7 @@ pub struct OAuthServer<M: CoreModel> {
     pub(crate) model: M,
     pub(crate) config: Config,
     pub(crate) grants: Grants<M>,
+    pub(crate) audit: Option<Box<dyn AuditSink>>,
 }
 
 impl<M: CoreModel> std::fmt::Debug for OAuthServer<M> {
@@ -143,6 +145,13 @@ impl<M: CoreModel> OAuthServer<M> {
             + TokenGenerator<M::User>,
     {
         ServerBuilder::new(model)
+    }
+
+    /// Records an audit event, if a sink is registered.
+    pub(crate) fn audit(&self, event: AuditEvent<'_>) {
+        if let Some(sink) = &self.audit {
+            sink.record(&event);
+        }
     }
 
     /// The model.

@@ -70,6 +70,15 @@ impl<U> Token<U> {
     }
 }
 
+/// A refresh token retired by rotation, remembered for reuse detection (RFC 9700 4.14.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetiredToken<U> {
+    /// What the token stood for.
+    pub token: Token<U>,
+    /// When it was rotated out.
+    pub retired_at: SystemTime,
+}
+
 /// A freshly generated secret value and what it stands for.
 #[derive(Debug, Clone)]
 pub struct Issued<T> {

@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use http::{Method, StatusCode};
 
+use crate::audit::AuditEvent;
 use crate::client::Client;
 use crate::error::{ErrorCode, ModelError, OAuthError};
 use crate::model::{OAuthModel, RevocationStore};
@@ -99,6 +100,11 @@ impl<M: CoreModel> OAuthServer<M> {
             .ok_or_else(|| OAuthError::invalid_request("missing parameter: token"))?;
         if let Some((kind, token)) = self.find_token(value, params.get("token_type_hint")).await? {
             check_owner(&client, &token)?;
+            let token_type = match kind {
+                TokenKind::Access => "access_token",
+                TokenKind::Refresh => "refresh_token",
+            };
+            self.audit(AuditEvent::TokenRevoked { client_id: client.id(), token_type });
             match kind {
                 TokenKind::Access => {
                     revoker.revoke(&self.model, value).await?;

@@ -2,6 +2,7 @@
 
 use http::{Method, StatusCode};
 
+use crate::audit::AuditEvent;
 use crate::client::{Client, GrantType};
 use crate::error::OAuthError;
 use crate::grant::ExtensionRequest;
@@ -63,6 +64,11 @@ impl<M: CoreModel> OAuthServer<M> {
         let client = self.authenticate_client(req, &params, Some(&grant)).await?;
         let outcome = self.run_grant(&grant, &params, &client).await?;
         let tokens = self.issue_tokens(&client, outcome).await?;
+        self.audit(AuditEvent::TokenIssued {
+            client_id: client.id(),
+            grant_type: grant.as_str(),
+            grant_id: tokens.access.data.grant_id,
+        });
         let response = self.token_json(&client, &tokens);
         Ok(TokenResponse { tokens, response })
     }

@@ -4,6 +4,7 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 
+use crate::audit::AuditEvent;
 use crate::client::Client;
 use crate::error::{ModelError, OAuthError};
 use crate::model::{AuthorizationCodeStore, OAuthModel};
@@ -39,6 +40,8 @@ where
                 // client, so that nobody else can revoke a victim's tokens.
                 if &*client_id == client.id() {
                     server.model.revoke_grant(grant_id).await?;
+                    server
+                        .audit(AuditEvent::CodeReplayDetected { client_id: client.id(), grant_id });
                 }
                 return Err(OAuthError::invalid_grant(INVALID_CODE));
             }
@@ -53,6 +56,7 @@ where
         if data.expires_at <= SystemTime::now() {
             return Err(OAuthError::invalid_grant(INVALID_CODE));
         }
+        server.audit(AuditEvent::CodeConsumed { client_id: client.id(), grant_id: data.grant_id });
         check_redirect_uri(&data, client, params.get("redirect_uri"))?;
         check_pkce(&data, params.get("code_verifier"))?;
         Ok(Outcome {

@@ -4,6 +4,7 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 
+use crate::audit::AuditEvent;
 use crate::client::Client;
 use crate::error::OAuthError;
 use crate::model::{OAuthModel, RefreshTokenStore};
@@ -29,13 +30,35 @@ where
         let value = params
             .get("refresh_token")
             .ok_or_else(|| OAuthError::invalid_request("missing parameter: refresh_token"))?;
-        let token = server
-            .model
-            .get_refresh_token(value)
-            .await?
-            .ok_or_else(|| OAuthError::invalid_grant(INVALID_REFRESH))?;
+        let now = SystemTime::now();
+        let (token, grace_reuse) = match server.model.get_refresh_token(value).await? {
+            Some(token) => (token, false),
+            None => match server.model.get_retired_refresh_token(value).await? {
+                Some(retired) if &*retired.token.client_id == client.id() => {
+                    let age = now.duration_since(retired.retired_at).unwrap_or_default();
+                    if age < server.config.refresh_reuse_grace {
+                        // Within the grace window the client may re-present the token whose
+                        // answer it lost; a new pair is issued in the same family.
+                        (retired.token, true)
+                    } else {
+                        // RFC 9700 4.14.2: a rotated-out refresh token presented again means
+                        // it leaked; revoke the whole grant (its live refresh token and its
+                        // access tokens).
+                        if let Some(grant) = retired.token.grant_id {
+                            server.model.revoke_grant(grant).await?;
+                            server.audit(AuditEvent::RefreshFamilyRevoked {
+                                client_id: client.id(),
+                                grant_id: grant,
+                            });
+                        }
+                        return Err(OAuthError::invalid_grant(INVALID_REFRESH));
+                    }
+                }
+                _ => return Err(OAuthError::invalid_grant(INVALID_REFRESH)),
+            },
+        };
         // RFC 6749 6: the refresh token is bound to the client it was issued to.
-        if &*token.client_id != client.id() || token.is_expired_at(SystemTime::now()) {
+        if &*token.client_id != client.id() || token.is_expired_at(now) {
             return Err(OAuthError::invalid_grant(INVALID_REFRESH));
         }
         // RFC 6749 6: the requested scope "MUST NOT include any scope not originally granted",
@@ -53,10 +76,11 @@ where
                 requested
             }
         };
-        let rotate = server.config.rotate_refresh_tokens;
+        // RFC 9700 4.14.2: refresh tokens of public clients are always rotated.
+        let rotate = server.config.rotate_refresh_tokens || !client.is_confidential();
         // Rotation: the store's revoke answers true once, so two racing requests with the same
         // refresh token cannot both get new tokens.
-        if rotate && !server.model.revoke_refresh_token(value).await? {
+        if rotate && !grace_reuse && !server.model.revoke_refresh_token(value).await? {
             return Err(OAuthError::invalid_grant(INVALID_REFRESH));
         }
         Ok(Outcome {

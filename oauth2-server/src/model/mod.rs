@@ -25,7 +25,9 @@ use crate::client::Client;
 use crate::error::ModelError;
 use crate::scope::Scope;
 use crate::secret::Secret;
-use crate::token::{AuthorizationCode, CodeRedemption, GrantId, Issued, NewTokens, Token};
+use crate::token::{
+    AuthorizationCode, CodeRedemption, GrantId, Issued, NewTokens, RetiredToken, Token,
+};
 
 /// The model: your storage, with the type of your users.
 ///
@@ -107,9 +109,24 @@ pub trait RefreshTokenStore<U>: Send + Sync {
     /// The live refresh token with this value, or `None`.
     async fn get_refresh_token(&self, refresh_token: &str) -> Result<Option<Token<U>>, ModelError>;
 
-    /// Revokes a refresh token; `true` only for the one call that actually removed it, so that
-    /// two concurrent rotations of the same token cannot both succeed.
+    /// Revokes (retires) a refresh token; `true` only for the one call that actually removed
+    /// it, so that two concurrent rotations of the same token cannot both succeed.
+    ///
+    /// A store that supports reuse detection remembers the retired token (with the time) until
+    /// it would have expired, and answers [`get_retired_refresh_token`](Self::get_retired_refresh_token)
+    /// for it; [`AccessTokenStore::revoke_grant`] forgets it.
     async fn revoke_refresh_token(&self, refresh_token: &str) -> Result<bool, ModelError>;
+
+    /// A refresh token that was retired by rotation, if the store remembers it. Presenting one
+    /// revokes its whole grant (RFC 9700 4.14.2: refresh token reuse detection). The default
+    /// remembers nothing, which turns reuse detection off: stores should implement it.
+    async fn get_retired_refresh_token(
+        &self,
+        refresh_token: &str,
+    ) -> Result<Option<RetiredToken<U>>, ModelError> {
+        let _ = refresh_token;
+        Ok(None)
+    }
 }
 
 /// Checks resource-owner credentials. The `password` grant needs it.

@@ -18,7 +18,9 @@ use crate::model::{
     RefreshTokenStore, RevocationStore,
 };
 use crate::secret::TokenHash;
-use crate::token::{AuthorizationCode, CodeRedemption, GrantId, Issued, NewTokens, Token};
+use crate::token::{
+    AuthorizationCode, CodeRedemption, GrantId, Issued, NewTokens, RetiredToken, Token,
+};
 
 const SHARDS: usize = 32;
 /// Every this many writes, one shard is swept for expired entries.
@@ -144,6 +146,8 @@ pub struct MemoryStore<U> {
     clients: RwLock<HashMap<String, Arc<Client>>>,
     access: Sharded<TokenHash, Token<U>>,
     refresh: Sharded<TokenHash, Token<U>>,
+    /// Refresh tokens rotated out, kept until they would have expired (reuse detection).
+    retired: Sharded<TokenHash, RetiredToken<U>>,
     codes: Sharded<TokenHash, CodeEntry<U>>,
     /// grant id -> the access and refresh tokens issued in that grant.
     grants: Sharded<GrantId, Vec<TokenHash>>,
@@ -170,6 +174,7 @@ impl<U> Default for MemoryStore<U> {
             clients: RwLock::default(),
             access: Sharded::new(),
             refresh: Sharded::new(),
+            retired: Sharded::new(),
             codes: Sharded::new(),
             grants: Sharded::new(),
             users: RwLock::default(),
@@ -231,6 +236,11 @@ impl<U: Clone + Send + Sync + 'static> MemoryStore<U> {
             shard.retain(|_, t| !t.is_expired_at(now));
             removed += before - shard.len();
         }
+        let mut retired = lock(&self.retired.shards[i]);
+        let before = retired.len();
+        retired.retain(|_, r| !r.token.is_expired_at(now));
+        removed += before - retired.len();
+        drop(retired);
         let mut codes = lock(&self.codes.shards[i]);
         let before = codes.len();
         codes.retain(|_, c| c.expires_at() > now);
@@ -240,7 +250,9 @@ impl<U: Clone + Send + Sync + 'static> MemoryStore<U> {
         let mut grants = lock(&self.grants.shards[i]);
         grants.retain(|_, hashes| {
             hashes.retain(|h| {
-                self.access.shard(h).contains_key(h) || self.refresh.shard(h).contains_key(h)
+                self.access.shard(h).contains_key(h)
+                    || self.refresh.shard(h).contains_key(h)
+                    || self.retired.shard(h).contains_key(h)
             });
             !hashes.is_empty()
         });
@@ -302,6 +314,7 @@ impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
         for h in hashes {
             self.access.shard(&h).remove(&h);
             self.refresh.shard(&h).remove(&h);
+            self.retired.shard(&h).remove(&h);
         }
         Ok(())
     }
@@ -357,7 +370,20 @@ impl<U: Clone + Send + Sync + 'static> RefreshTokenStore<U> for MemoryStore<U> {
 
     async fn revoke_refresh_token(&self, refresh_token: &str) -> Result<bool, ModelError> {
         let key = TokenHash::of(refresh_token);
-        Ok(self.refresh.shard(&key).remove(&key).is_some())
+        // The removal decides who wins a race; only the winner records the retirement.
+        let Some(token) = self.refresh.shard(&key).remove(&key) else { return Ok(false) };
+        let retired = RetiredToken { token, retired_at: SystemTime::now() };
+        self.retired.shard(&key).insert(key, retired);
+        Ok(true)
+    }
+
+    async fn get_retired_refresh_token(
+        &self,
+        refresh_token: &str,
+    ) -> Result<Option<RetiredToken<U>>, ModelError> {
+        let key = TokenHash::of(refresh_token);
+        let shard = self.retired.shard(&key);
+        Ok(shard.get(&key).filter(|r| !r.token.is_expired_at(SystemTime::now())).cloned())
     }
 }
 
