@@ -27,7 +27,7 @@ pub enum BuildError {
     #[error("no grant is enabled: call at least one of .authorization_code(), .client_credentials(), .password(), .extension_grant()")]
     NoGrant,
     /// `.refresh_token()` alone issues nothing: refresh tokens come from another grant.
-    #[error("the refresh_token grant needs a grant that issues refresh tokens: enable .authorization_code() or .password() too")]
+    #[error("the refresh_token grant needs a grant that issues refresh tokens: enable .authorization_code(), .password() or an extension grant too")]
     RefreshWithoutIssuer,
     /// An extension grant URI is not an absolute URI (RFC 6749 4.5) or is registered twice.
     #[error("extension grant type {0:?} must be an absolute URI (RFC 6749 4.5), registered once")]
@@ -268,7 +268,11 @@ impl<M: CoreModel> ServerBuilder<M> {
         {
             return Err(BuildError::NoGrant);
         }
-        if g.refresh_token.is_some() && g.authorization_code.is_none() && g.password.is_none() {
+        if g.refresh_token.is_some()
+            && g.authorization_code.is_none()
+            && g.password.is_none()
+            && g.extensions.is_empty()
+        {
             return Err(BuildError::RefreshWithoutIssuer);
         }
         for (i, (uri, _)) in g.extensions.iter().enumerate() {
