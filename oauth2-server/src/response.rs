@@ -6,11 +6,23 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 /// An owned HTTP answer: status, headers and a body (JSON, or empty for redirects).
 ///
 /// Turn it into an `http::Response<String>` with [`OAuthResponse::into_http`] (or `From`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct OAuthResponse {
     status: StatusCode,
     headers: HeaderMap,
     body: String,
+}
+
+impl std::fmt::Debug for OAuthResponse {
+    // A token response's body carries the tokens and a redirect's `Location` the code: print
+    // neither, only their sizes.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 impl OAuthResponse {
