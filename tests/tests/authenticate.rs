@@ -173,11 +173,13 @@ async fn unknown_token_is_401_invalid_token_challenge() {
 // RFC 6750 3.1 invalid_token: "expired".
 #[tokio::test]
 async fn expired_token_is_401_invalid_token() {
-    let (server, token) =
-        setup_with(builder(store()).access_token_lifetime(Duration::from_millis(30)).build().unwrap())
-            .await;
+    let (server, token) = setup_with(
+        builder(store()).access_token_lifetime(Duration::from_millis(30)).build().unwrap(),
+    )
+    .await;
     tokio::time::sleep(Duration::from_millis(60)).await;
-    let err = server.authenticate(&with_header(&format!("Bearer {token}")), None).await.unwrap_err();
+    let err =
+        server.authenticate(&with_header(&format!("Bearer {token}")), None).await.unwrap_err();
     assert_eq!(err.code().as_str(), "invalid_token");
     assert_eq!(err.status(), StatusCode::UNAUTHORIZED);
 }

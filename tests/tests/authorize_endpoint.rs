@@ -21,7 +21,12 @@ async fn assert_no_redirect(server: &Server, query: &str) {
 }
 
 /// Asserts the request is refused by a 303 to `redirect` with `error`; returns the Location.
-async fn assert_error_redirect(server: &Server, query: &str, redirect: &str, error: &str) -> String {
+async fn assert_error_redirect(
+    server: &Server,
+    query: &str,
+    redirect: &str,
+    error: &str,
+) -> String {
     let err = refused(server, query).await;
     assert!(matches!(err, AuthorizeError::Redirect { .. }), "{err:?}");
     assert_eq!(err.error().code().as_str(), error);
@@ -53,8 +58,11 @@ async fn unknown_client_id_is_not_redirected() {
 
 #[tokio::test]
 async fn missing_client_id_is_not_redirected() {
-    assert_no_redirect(&server(), "response_type=code&state=s&redirect_uri=https%3A%2F%2Fapp.example%2Fcb")
-        .await;
+    assert_no_redirect(
+        &server(),
+        "response_type=code&state=s&redirect_uri=https%3A%2F%2Fapp.example%2Fcb",
+    )
+    .await;
 }
 
 // RFC 6749 4.1.2.1 / RFC 9700 4.1.3: exact match; an unregistered URI is never redirected to.
@@ -314,8 +322,13 @@ async fn missing_state_is_redirected_invalid_request() {
 // RFC 6749 3.1: an empty state counts as omitted.
 #[tokio::test]
 async fn empty_state_is_redirected_invalid_request() {
-    assert_error_redirect(&server(), "response_type=code&client_id=app&state=", APP_REDIRECT, "invalid_request")
-        .await;
+    assert_error_redirect(
+        &server(),
+        "response_type=code&client_id=app&state=",
+        APP_REDIRECT,
+        "invalid_request",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -340,7 +353,8 @@ async fn token_response_type_is_redirected_unsupported_response_type() {
 
 #[tokio::test]
 async fn missing_response_type_is_redirected_invalid_request() {
-    assert_error_redirect(&server(), "client_id=app&state=st", APP_REDIRECT, "invalid_request").await;
+    assert_error_redirect(&server(), "client_id=app&state=st", APP_REDIRECT, "invalid_request")
+        .await;
 }
 
 // RFC 9700 4.12: 303, never 307, after a credential POST.

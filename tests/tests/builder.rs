@@ -23,7 +23,7 @@ impl ExtensionGrant<Store> for Nothing {
 }
 
 fn build_error(result: Result<Server, BuildError>) -> BuildError {
-    result.err().expect("the builder accepted the configuration")
+    result.expect_err("the builder accepted the configuration")
 }
 
 #[test]
@@ -48,7 +48,8 @@ fn refresh_token_with_client_credentials_only_is_refresh_without_issuer() {
 // RFC 6749 4.5: "the client uses an absolute URI".
 #[test]
 fn relative_extension_grant_name_is_refused() {
-    let err = build_error(OAuthServer::builder(store()).extension_grant("api_key", Nothing).build());
+    let err =
+        build_error(OAuthServer::builder(store()).extension_grant("api_key", Nothing).build());
     assert_eq!(err, BuildError::BadExtensionGrant("api_key".into()));
 }
 

@@ -69,8 +69,8 @@ async fn basic_credentials_are_not_taken_verbatim() {
 async fn basic_scheme_name_is_case_insensitive() {
     let server = server();
     let header = basic(APP, APP_SECRET).replacen("Basic", "basic", 1);
-    let req =
-        OAuthRequest::post_form("grant_type=client_credentials").with_header("authorization", &header);
+    let req = OAuthRequest::post_form("grant_type=client_credentials")
+        .with_header("authorization", &header);
     token_ok(&server, &req).await;
 }
 
@@ -162,10 +162,8 @@ async fn confidential_client_without_secret_is_invalid_client() {
 
 #[tokio::test]
 async fn confidential_client_without_secret_is_accepted_where_authentication_is_optional() {
-    let server = builder(store())
-        .require_client_authentication(GrantType::Password, false)
-        .build()
-        .unwrap();
+    let server =
+        builder(store()).require_client_authentication(GrantType::Password, false).build().unwrap();
     let req = OAuthRequest::post_form(format!(
         "grant_type=password&client_id={APP}&username={USERNAME}&password={PASSWORD}"
     ));
@@ -174,10 +172,8 @@ async fn confidential_client_without_secret_is_accepted_where_authentication_is_
 
 #[tokio::test]
 async fn optional_authentication_for_one_grant_keeps_it_required_for_others() {
-    let server = builder(store())
-        .require_client_authentication(GrantType::Password, false)
-        .build()
-        .unwrap();
+    let server =
+        builder(store()).require_client_authentication(GrantType::Password, false).build().unwrap();
     let req = OAuthRequest::post_form(format!("grant_type=client_credentials&client_id={APP}"));
     token_err(&server, &req, StatusCode::BAD_REQUEST, "invalid_client").await;
 }
@@ -185,10 +181,8 @@ async fn optional_authentication_for_one_grant_keeps_it_required_for_others() {
 // Optional authentication still checks a secret that is sent.
 #[tokio::test]
 async fn wrong_secret_is_refused_even_where_authentication_is_optional() {
-    let server = builder(store())
-        .require_client_authentication(GrantType::Password, false)
-        .build()
-        .unwrap();
+    let server =
+        builder(store()).require_client_authentication(GrantType::Password, false).build().unwrap();
     let req = OAuthRequest::post_form(format!(
         "grant_type=password&client_id={APP}&client_secret=wrong&username={USERNAME}&password={PASSWORD}"
     ));

@@ -46,7 +46,8 @@ fn ext_server(refresh: bool) -> Server {
 }
 
 fn ext_request(body: &str) -> OAuthRequest {
-    OAuthRequest::post_form(body.to_owned()).with_header("authorization", &basic("ext", "ext-secret"))
+    OAuthRequest::post_form(body.to_owned())
+        .with_header("authorization", &basic("ext", "ext-secret"))
 }
 
 fn grant_type() -> String {

@@ -23,15 +23,25 @@ async fn password_grant_issues_access_and_refresh_tokens() {
 #[tokio::test]
 async fn password_grant_wrong_password_is_invalid_grant() {
     let server = server();
-    token_err(&server, &password_request(USERNAME, "nope"), StatusCode::BAD_REQUEST, "invalid_grant")
-        .await;
+    token_err(
+        &server,
+        &password_request(USERNAME, "nope"),
+        StatusCode::BAD_REQUEST,
+        "invalid_grant",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn password_grant_unknown_user_is_invalid_grant() {
     let server = server();
-    token_err(&server, &password_request("bob", PASSWORD), StatusCode::BAD_REQUEST, "invalid_grant")
-        .await;
+    token_err(
+        &server,
+        &password_request("bob", PASSWORD),
+        StatusCode::BAD_REQUEST,
+        "invalid_grant",
+    )
+    .await;
 }
 
 // RFC 6749 4.3.2: username and password are REQUIRED.
@@ -79,10 +89,7 @@ async fn client_credentials_token_carries_the_clients_user_when_set() {
 async fn public_client_using_client_credentials_is_unauthorized_client() {
     let store = store();
     store.add_client(
-        Client::public("public-cc")
-            .grants([GrantType::ClientCredentials])
-            .scopes("read")
-            .unwrap(),
+        Client::public("public-cc").grants([GrantType::ClientCredentials]).scopes("read").unwrap(),
     );
     let server = builder(store).build().unwrap();
     let req = OAuthRequest::post_form("grant_type=client_credentials&client_id=public-cc");

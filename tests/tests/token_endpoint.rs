@@ -122,8 +122,7 @@ async fn success_response_has_the_rfc6749_5_1_members() {
 // RFC 6749 5.1: expires_in is the lifetime in seconds, not one less (Node's off-by-one).
 #[tokio::test]
 async fn expires_in_is_exactly_the_configured_lifetime() {
-    let server =
-        builder(store()).access_token_lifetime(Duration::from_secs(1234)).build().unwrap();
+    let server = builder(store()).access_token_lifetime(Duration::from_secs(1234)).build().unwrap();
     let body = token_ok(&server, &app_request("grant_type=client_credentials")).await;
     assert_eq!(body["expires_in"], 1234);
 }
