@@ -110,11 +110,6 @@ pub fn build_server(config: &DemoConfig, issuer: &str) -> Result<DemoServer, Set
         .refresh_token()
         .client_credentials()
         .issuer(config.issuer.as_deref().unwrap_or(issuer));
-    match config.profile {
-        Profile::OAuth2 => builder = builder.password(),
-        // OAuth 2.1: no password grant; PKCE with S256 for every client.
-        Profile::OAuth21 => builder = builder.require_pkce(true).allow_plain_pkce(false),
-    }
     if let Some(d) = DemoConfig::lifetime(config.access_token_lifetime) {
         builder = builder.access_token_lifetime(d);
     }
@@ -124,7 +119,13 @@ pub fn build_server(config: &DemoConfig, issuer: &str) -> Result<DemoServer, Set
     if let Some(d) = DemoConfig::lifetime(config.authorization_code_lifetime) {
         builder = builder.authorization_code_lifetime(d);
     }
-    builder.build().map_err(|e| SetupError(e.to_string()))
+    let built = match config.profile {
+        Profile::OAuth2 => builder.password().build(),
+        // OAuth 2.1: no password grant (the typestate refuses `.password()` after this);
+        // PKCE with S256 for every client.
+        Profile::OAuth21 => builder.profile(oauth2_server::Profile::OAuth21).build(),
+    };
+    built.map_err(|e| SetupError(e.to_string()))
 }
 
 #[derive(Clone)]

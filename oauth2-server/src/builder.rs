@@ -1,6 +1,7 @@
 //! [`ServerBuilder`]: grants are enabled one by one, each bounded by the storage it needs, so a
 //! missing capability is a compile error naming the trait and its methods.
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ use crate::model::{
     AuthorizationCodeStore, ClientCredentialsStore, OAuthModel, PasswordStore, RefreshTokenStore,
     RevocationStore, UserClaims,
 };
+use crate::profile::{AllowsPassword, AllowsProfile, BuilderState, OAuth2, ProfileChoice};
 use crate::server::{CoreModel, Grants, OAuthServer};
 
 /// Why [`ServerBuilder::build`] refused the configuration.
@@ -32,6 +34,9 @@ pub enum BuildError {
     /// An extension grant URI is not an absolute URI (RFC 6749 4.5) or is registered twice.
     #[error("extension grant type {0:?} must be an absolute URI (RFC 6749 4.5), registered once")]
     BadExtensionGrant(String),
+    /// An option the chosen profile forbids.
+    #[error("the OAuth 2.1 profile forbids {0}")]
+    ProfileConflict(&'static str),
     /// A lifetime of zero.
     #[error("{0} must be longer than zero")]
     ZeroLifetime(&'static str),
@@ -48,16 +53,46 @@ pub enum BuildError {
 /// `refresh_token` is enabled but `AppModel` does not implement `RefreshTokenStore<AppUser>`"
 /// (the trybuild cases under `tests/ui/fail` pin every such message).
 #[must_use = "call .build() to get the server"]
-pub struct ServerBuilder<M: CoreModel> {
+pub struct ServerBuilder<M: CoreModel, S: BuilderState = OAuth2> {
     model: M,
     config: Config,
     grants: Grants<M>,
     audit: Option<Box<dyn AuditSink>>,
+    state: PhantomData<S>,
 }
 
 impl<M: CoreModel> ServerBuilder<M> {
     pub(crate) fn new(model: M) -> Self {
-        Self { model, config: Config::default(), grants: Grants::default(), audit: None }
+        Self {
+            model,
+            config: Config::default(),
+            grants: Grants::default(),
+            audit: None,
+            state: PhantomData,
+        }
+    }
+}
+
+impl<M: CoreModel, S: BuilderState> ServerBuilder<M, S> {
+    fn into_state<T: BuilderState>(self) -> ServerBuilder<M, T> {
+        ServerBuilder {
+            model: self.model,
+            config: self.config,
+            grants: self.grants,
+            audit: self.audit,
+            state: PhantomData,
+        }
+    }
+
+    /// Follows a profile. `.profile(Profile::OAuth21)`: the password grant cannot be enabled
+    /// (a compile error, either order), PKCE with S256 is required from every client, bearer
+    /// tokens in the query are refused, refresh tokens of public clients rotate.
+    pub fn profile<P: ProfileChoice>(self, profile: P) -> ServerBuilder<M, P::State>
+    where
+        S: AllowsProfile,
+    {
+        let _ = profile;
+        self.into_state()
     }
 
     /// Enables the `authorization_code` grant and the authorization endpoint (RFC 6749 4.1).
@@ -80,13 +115,14 @@ impl<M: CoreModel> ServerBuilder<M> {
     }
 
     /// Enables the `password` grant (RFC 6749 4.3). RFC 9700 2.4: it "MUST NOT be used"; it
-    /// is here for migrations.
-    pub fn password(mut self) -> Self
+    /// is here for migrations, and absent from the OAuth 2.1 profile.
+    pub fn password(mut self) -> ServerBuilder<M, S::WithPassword>
     where
         M: PasswordStore<<M as OAuthModel>::User>,
+        S: AllowsPassword,
     {
         self.grants.password = Some(Box::new(PasswordGrant));
-        self
+        self.into_state()
     }
 
     /// Enables the `refresh_token` grant (RFC 6749 6), and refresh tokens in the responses of
@@ -259,7 +295,18 @@ impl<M: CoreModel> ServerBuilder<M> {
     }
 
     /// Checks the configuration and builds the server.
-    pub fn build(self) -> Result<OAuthServer<M>, BuildError> {
+    pub fn build(mut self) -> Result<OAuthServer<M>, BuildError> {
+        if S::OAUTH21 {
+            // OAuth 2.1 4.1.1: PKCE for every client, S256 only; 5.1: no tokens in the query.
+            if self.config.allow_plain_pkce {
+                return Err(BuildError::ProfileConflict("allow_plain_pkce(true)"));
+            }
+            if self.config.allow_bearer_in_query {
+                return Err(BuildError::ProfileConflict("allow_bearer_tokens_in_query(true)"));
+            }
+            self.config.require_pkce = true;
+            self.config.oauth21 = true;
+        }
         let g = &self.grants;
         if g.authorization_code.is_none()
             && g.client_credentials.is_none()

@@ -16,6 +16,7 @@ pub struct Config {
     pub(crate) require_pkce: bool,
     pub(crate) client_auth_optional: Vec<GrantType>,
     pub(crate) rotate_refresh_tokens: bool,
+    pub(crate) oauth21: bool,
     pub(crate) refresh_reuse_grace: Duration,
     pub(crate) allow_empty_state: bool,
     pub(crate) allow_bearer_in_query: bool,
@@ -37,6 +38,7 @@ impl Default for Config {
             require_pkce: false,
             client_auth_optional: Vec::new(),
             rotate_refresh_tokens: true,
+            oauth21: false,
             refresh_reuse_grace: Duration::ZERO,
             allow_empty_state: false,
             allow_bearer_in_query: false,
@@ -70,6 +72,10 @@ impl Config {
     /// Whether every client must use PKCE (public clients always must).
     pub fn requires_pkce(&self) -> bool {
         self.require_pkce
+    }
+    /// True when the server follows the OAuth 2.1 profile.
+    pub fn is_oauth21(&self) -> bool {
+        self.oauth21
     }
     /// The issuer identifier, if configured (RFC 9207 `iss`).
     pub fn issuer(&self) -> Option<&str> {

@@ -80,6 +80,9 @@
 //! |---|---|---|
 //! | `derive` | yes | `#[derive(OAuthModel)]` |
 //! | `axum` | no | [`axum`](crate::axum): `FromRequest` for [`OAuthRequest`], `IntoResponse` for [`OAuthResponse`] and [`OAuthError`] (axum-core 0.5) |
+//! | `sqlite` | no | [`store::sqlite::SqliteStore`]: every capability in one SQLite file (sqlx) |
+//! | `postgres` | no | [`store::postgres::PostgresStore`]: every capability in a PostgreSQL schema (sqlx) |
+//! | `redis` | no | [`store::redis::RedisStore`]: every capability under a Redis key prefix (connection manager, Lua scripts) |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod audit;
@@ -95,6 +98,7 @@ mod error;
 mod grant;
 mod model;
 mod pkce;
+pub mod profile;
 mod redirect;
 mod request;
 mod response;
@@ -120,6 +124,7 @@ pub use model::{
     TokenGenerator, UserClaims,
 };
 pub use pkce::{s256_challenge, CodeChallenge, PkceMethod};
+pub use profile::Profile;
 pub use redirect::{resolve_redirect_uri, RedirectUriProblem};
 pub use request::{OAuthRequest, Params};
 pub use response::OAuthResponse;
@@ -127,6 +132,15 @@ pub use scope::Scope;
 pub use secret::{ct_eq_str, ClientSecret, Secret, TokenHash};
 pub use server::{CoreModel, OAuthServer};
 pub use store::memory::MemoryStore;
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub use store::postgres::PostgresStore;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use store::redis::RedisStore;
+#[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+pub use store::sqlite::SqliteStore;
 pub use token::{
     AuthorizationCode, CodeRedemption, GrantId, Issued, NewTokens, RetiredToken, Token,
 };

@@ -5,6 +5,7 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use http::{HeaderMap, StatusCode};
+use oauth2_server::profile::OAuth2WithPassword;
 use oauth2_server::{
     Client, ClientSecret, CoreModel, GrantType, MemoryStore, OAuthRequest, OAuthResponse,
     OAuthServer, ServerBuilder,
@@ -78,7 +79,7 @@ pub fn store() -> Store {
 }
 
 /// Every built-in grant, with an issuer.
-pub fn builder(store: Store) -> ServerBuilder<Store> {
+pub fn builder(store: Store) -> ServerBuilder<Store, OAuth2WithPassword> {
     OAuthServer::builder(store)
         .authorization_code()
         .client_credentials()
