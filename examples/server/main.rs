@@ -9,7 +9,7 @@
 //! or SIGTERM. The code lives in the examples library (`examples/server/mod.rs`), which the
 //! end-to-end tests run too.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::process::ExitCode;
 
 use oauth2_server_examples::server::{
@@ -108,7 +108,18 @@ fn main() -> ExitCode {
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
         let addr = listener.local_addr()?;
-        let server = build_server(&config, &format!("http://{addr}"))?;
+        // Listening on all interfaces: name the loopback address in the default issuer and
+        // the curl lines (an http issuer must be a loopback one).
+        let local = match addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => {
+                SocketAddr::from((Ipv4Addr::LOCALHOST, addr.port()))
+            }
+            IpAddr::V6(ip) if ip.is_unspecified() => {
+                SocketAddr::from((Ipv6Addr::LOCALHOST, addr.port()))
+            }
+            _ => addr,
+        };
+        let server = build_server(&config, &format!("http://{local}"))?;
         println!("listening on http://{addr}");
         println!(
             "issuer {}, {workers} worker thread(s); Ctrl-C to stop",
@@ -116,7 +127,7 @@ fn main() -> ExitCode {
         );
         println!();
         println!("Try it:");
-        for line in curl_lines(&config, addr) {
+        for line in curl_lines(&config, local) {
             println!("{line}");
         }
         serve(listener, router(server), shutdown_signal()).await?;

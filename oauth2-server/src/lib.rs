@@ -79,7 +79,7 @@
 //! | feature | default | what |
 //! |---|---|---|
 //! | `derive` | yes | `#[derive(OAuthModel)]` |
-//! | `axum` | no | [`axum`](crate::axum): `FromRequest` for [`OAuthRequest`], `IntoResponse` for [`OAuthResponse`] and [`OAuthError`] (axum-core 0.5) |
+//! | `axum` | no | [`axum`]: `FromRequest` for [`OAuthRequest`], `IntoResponse` for [`OAuthResponse`] and [`OAuthError`] (axum-core 0.5) |
 //! | `sqlite` | no | [`store::sqlite::SqliteStore`]: every capability in one SQLite file (sqlx) |
 //! | `postgres` | no | [`store::postgres::PostgresStore`]: every capability in a PostgreSQL schema (sqlx) |
 //! | `redis` | no | [`store::redis::RedisStore`]: every capability under a Redis key prefix (connection manager, Lua scripts) |
