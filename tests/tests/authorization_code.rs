@@ -491,7 +491,6 @@ mod gated {
 // while the first redemption is still saving them. Today the replay's revoke_grant runs before
 // the first request's save_token, finds nothing, and the tokens saved afterwards stay valid.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known bug: a replay racing the first redemption's save_token does not revoke the tokens saved after it (needs grant tombstones in the store contract)"]
 async fn replay_racing_the_first_redemption_still_revokes_its_tokens() {
     let model = GatedModel {
         inner: store(),

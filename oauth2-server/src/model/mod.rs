@@ -73,7 +73,11 @@ pub trait AccessTokenStore<U>: Send + Sync {
     async fn get_access_token(&self, access_token: &str) -> Result<Option<Token<U>>, ModelError>;
 
     /// Revokes every access and refresh token of a grant. Called when an authorization code is
-    /// replayed (RFC 6749 4.1.2).
+    /// replayed (RFC 6749 4.1.2) or a rotated-out refresh token comes back (RFC 9700 4.14.2).
+    ///
+    /// A `save_token` for the same grant that completes *after* this call must not make its
+    /// tokens usable (remember revoked grants for a few minutes): a replay can race the first
+    /// redemption while it is still saving.
     async fn revoke_grant(&self, grant_id: GrantId) -> Result<(), ModelError>;
 }
 

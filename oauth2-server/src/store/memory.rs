@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use rand::RngCore as _;
@@ -105,6 +105,16 @@ impl<U> CodeEntry<U> {
     }
 }
 
+/// How long a revoked grant is remembered, so that a token save racing the revocation (a code
+/// replay arriving while the first redemption is still saving) cannot make tokens live.
+const REVOKED_GRANT_MEMORY: Duration = Duration::from_secs(600);
+
+#[derive(Default)]
+struct GrantEntry {
+    tokens: Vec<TokenHash>,
+    revoked_until: Option<SystemTime>,
+}
+
 struct UserEntry<U> {
     salt: [u8; 16],
     digest: [u8; 32],
@@ -149,8 +159,8 @@ pub struct MemoryStore<U> {
     /// Refresh tokens rotated out, kept until they would have expired (reuse detection).
     retired: Sharded<TokenHash, RetiredToken<U>>,
     codes: Sharded<TokenHash, CodeEntry<U>>,
-    /// grant id -> the access and refresh tokens issued in that grant.
-    grants: Sharded<GrantId, Vec<TokenHash>>,
+    /// grant id -> the tokens issued in that grant, and whether it was revoked.
+    grants: Sharded<GrantId, GrantEntry>,
     users: RwLock<HashMap<String, UserEntry<U>>>,
     client_users: RwLock<HashMap<String, U>>,
     writes: AtomicU64,
@@ -248,13 +258,13 @@ impl<U: Clone + Send + Sync + 'static> MemoryStore<U> {
         drop(codes);
         // Forget grant index entries whose tokens are all gone.
         let mut grants = lock(&self.grants.shards[i]);
-        grants.retain(|_, hashes| {
-            hashes.retain(|h| {
+        grants.retain(|_, entry| {
+            entry.tokens.retain(|h| {
                 self.access.shard(h).contains_key(h)
                     || self.refresh.shard(h).contains_key(h)
                     || self.retired.shard(h).contains_key(h)
             });
-            !hashes.is_empty()
+            !entry.tokens.is_empty() || entry.revoked_until.is_some_and(|t| t > now)
         });
         removed
     }
@@ -290,16 +300,34 @@ impl<U: Clone + Send + Sync + 'static> ClientStore for MemoryStore<U> {
 #[async_trait]
 impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
     async fn save_token(&self, tokens: &NewTokens<U>) -> Result<(), ModelError> {
-        let access_key = tokens.access.value.hash();
-        self.access.shard(&access_key).insert(access_key, tokens.access.data.clone());
-        let mut keys = vec![access_key];
-        if let Some(refresh) = &tokens.refresh {
-            let key = refresh.value.hash();
-            self.refresh.shard(&key).insert(key, refresh.data.clone());
-            keys.push(key);
-        }
-        if let Some(grant) = tokens.access.data.grant_id {
-            self.grants.shard(&grant).entry(grant).or_default().extend(keys);
+        let insert = || {
+            let access_key = tokens.access.value.hash();
+            self.access.shard(&access_key).insert(access_key, tokens.access.data.clone());
+            let mut keys = vec![access_key];
+            if let Some(refresh) = &tokens.refresh {
+                let key = refresh.value.hash();
+                self.refresh.shard(&key).insert(key, refresh.data.clone());
+                keys.push(key);
+            }
+            keys
+        };
+        match tokens.access.data.grant_id {
+            None => {
+                insert();
+            }
+            Some(grant) => {
+                // Under the grant's lock: either this save happens before a revocation of the
+                // grant (which then removes the tokens), or after it (and the tokens never
+                // become live). A replayed code racing the first redemption cannot leave
+                // usable tokens behind (RFC 6749 4.1.2).
+                let mut grants = self.grants.shard(&grant);
+                let entry = grants.entry(grant).or_default();
+                if entry.revoked_until.is_some_and(|t| t > SystemTime::now()) {
+                    return Ok(());
+                }
+                let keys = insert();
+                entry.tokens.extend(keys);
+            }
         }
         self.note_write();
         Ok(())
@@ -310,8 +338,10 @@ impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
     }
 
     async fn revoke_grant(&self, grant_id: GrantId) -> Result<(), ModelError> {
-        let hashes = self.grants.shard(&grant_id).remove(&grant_id).unwrap_or_default();
-        for h in hashes {
+        let mut grants = self.grants.shard(&grant_id);
+        let entry = grants.entry(grant_id).or_default();
+        entry.revoked_until = Some(SystemTime::now() + REVOKED_GRANT_MEMORY);
+        for h in std::mem::take(&mut entry.tokens) {
             self.access.shard(&h).remove(&h);
             self.refresh.shard(&h).remove(&h);
             self.retired.shard(&h).remove(&h);
