@@ -24,6 +24,8 @@ pub(crate) struct Field<'a> {
     pub(crate) ty: &'a Type,
     /// The capability keys of its `#[oauth(...)]` attributes, in the order written.
     pub(crate) keys: Vec<Key>,
+    /// What its unknown keys most likely meant (see [`attr::FieldAttrs::guessed`]).
+    pub(crate) guessed: Vec<Key>,
 }
 
 impl Field<'_> {
@@ -54,6 +56,11 @@ impl<'a> Model<'a> {
         Model { ident: &input.ident, generics: &input.generics, attrs, fields }
     }
 
+    /// Whether an unknown key most likely meant `capability` (already an error).
+    pub(crate) fn guessed(&self, capability: Capability) -> bool {
+        self.fields.iter().flat_map(|f| &f.guessed).any(|key| key.capability == capability)
+    }
+
     /// The field `capability` is delegated to, with its key (the first, if repeated).
     pub(crate) fn delegation(&self, capability: Capability) -> Option<(&Field<'a>, Key)> {
         self.fields.iter().find_map(|field| {
@@ -73,13 +80,17 @@ fn fields<'a>(fields: &'a Fields, cx: &Ctxt) -> Vec<Field<'a>> {
     fields
         .iter()
         .enumerate()
-        .map(|(i, field)| Field {
-            member: match &field.ident {
-                Some(ident) => Member::Named(ident.clone()),
-                None => Member::Unnamed(Index { index: i as u32, span: field.ty.span() }),
-            },
-            ty: &field.ty,
-            keys: attr::parse_field_attrs(&field.attrs, cx),
+        .map(|(i, field)| {
+            let attrs = attr::parse_field_attrs(&field.attrs, cx);
+            Field {
+                member: match &field.ident {
+                    Some(ident) => Member::Named(ident.clone()),
+                    None => Member::Unnamed(Index { index: i as u32, span: field.ty.span() }),
+                },
+                ty: &field.ty,
+                keys: attrs.keys,
+                guessed: attrs.guessed,
+            }
         })
         .collect()
 }

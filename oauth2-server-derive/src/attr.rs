@@ -4,8 +4,9 @@
 //! to the next comma, so one typo does not hide the mistakes after it.
 
 use proc_macro2::Span;
+use syn::ext::IdentExt;
 use syn::parse::ParseStream;
-use syn::{Attribute, Token, Type};
+use syn::{Attribute, Ident, Token, Type};
 
 use crate::capability::Capability;
 use crate::ctxt::Ctxt;
@@ -119,22 +120,32 @@ fn parse_custom_item(input: ParseStream, cx: &Ctxt, custom: &mut Vec<Key>) -> sy
     Ok(())
 }
 
-/// Parses the `#[oauth(...)]` attributes of one field: the capability keys in the order
-/// written, repeats included (the check pass reports them).
-pub(crate) fn parse_field_attrs(attrs: &[Attribute], cx: &Ctxt) -> Vec<Key> {
-    let mut keys = Vec::new();
+/// What the `#[oauth(...)]` attributes of one field say.
+#[derive(Default)]
+pub(crate) struct FieldAttrs {
+    /// The capability keys in the order written, repeats included (the check pass reports
+    /// them).
+    pub(crate) keys: Vec<Key>,
+    /// Capabilities an unknown key most likely meant (`token` for `tokens`): already an error,
+    /// they only tell the fallback which stubs to emit, to spare follow-up errors.
+    pub(crate) guessed: Vec<Key>,
+}
+
+/// Parses the `#[oauth(...)]` attributes of one field.
+pub(crate) fn parse_field_attrs(attrs: &[Attribute], cx: &Ctxt) -> FieldAttrs {
+    let mut out = FieldAttrs::default();
     for attr in attrs.iter().filter(|a| is_oauth(a)) {
         let parsed = attr.parse_args_with(|input: ParseStream| {
-            parse_items(input, cx, |input| parse_field_item(input, cx, &mut keys))
+            parse_items(input, cx, |input| parse_field_item(input, cx, &mut out))
         });
         if let Err(err) = parsed {
             cx.syn_error(err);
         }
     }
-    keys
+    out
 }
 
-fn parse_field_item(input: ParseStream, cx: &Ctxt, keys: &mut Vec<Key>) -> syn::Result<()> {
+fn parse_field_item(input: ParseStream, cx: &Ctxt, out: &mut FieldAttrs) -> syn::Result<()> {
     if input.peek(kw::user) {
         let keyword: kw::user = input.parse()?;
         cx.error(
@@ -151,13 +162,52 @@ fn parse_field_item(input: ParseStream, cx: &Ctxt, keys: &mut Vec<Key>) -> syn::
         );
         return skip_item(input);
     }
-    match peek_field_key(input)? {
-        Some(key) => {
-            keys.push(key);
-            Ok(())
-        }
-        None => Err(field_key_lookahead(input)),
+    if let Some(key) = peek_field_key(input)? {
+        out.keys.push(key);
+        return Ok(());
     }
+    let error = field_key_lookahead(input);
+    let Ok(unknown) = input.fork().call(Ident::parse_any) else { return Err(error) };
+    match suggest(&unknown.to_string()) {
+        Some(capability) => {
+            out.guessed.push(Key { capability, span: unknown.span() });
+            let message = format!("{error}; did you mean `{}`?", capability.key());
+            Err(syn::Error::new(unknown.span(), message))
+        }
+        None => Err(error),
+    }
+}
+
+/// The field key an unknown word most likely meant: a prefix either way (`client` for
+/// `clients`, `refresh_token` for `refresh`) or at most two edits away.
+fn suggest(word: &str) -> Option<Capability> {
+    let word = word.to_ascii_lowercase();
+    Capability::ALL
+        .into_iter()
+        .map(|capability| {
+            let key = capability.key();
+            let prefix = word.len() >= 4 && (key.starts_with(&word) || word.starts_with(key));
+            (if prefix { 0 } else { edit_distance(&word, key) }, capability)
+        })
+        .filter(|(distance, _)| *distance <= 2)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, capability)| capability)
+}
+
+/// Levenshtein distance.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// Consumes a field key if one is next.
@@ -286,6 +336,37 @@ mod tests {
             },
             "expected one of: `clients`, `tokens`, `codes`, `refresh`, `password`, `client_credentials`, `scopes`, `generator`",
         );
+    }
+
+    #[test]
+    fn unknown_field_key_close_to_a_key_suggests_it() {
+        assert_one_error(
+            quote! {
+                #[oauth(user = U)]
+                struct M { #[oauth(client_credential)] a: A }
+            },
+            "; did you mean `client_credentials`?",
+        );
+    }
+
+    #[test]
+    fn unknown_field_key_far_from_every_key_suggests_nothing() {
+        let errors = errors(quote! {
+            #[oauth(user = U)]
+            struct M { #[oauth(database)] a: A }
+        });
+        assert!(!errors[0].contains("did you mean"), "{errors:#?}");
+    }
+
+    #[test]
+    fn suggestions_cover_prefixes_and_typos() {
+        use super::suggest;
+        use crate::capability::Capability;
+        assert_eq!(suggest("client"), Some(Capability::Clients));
+        assert_eq!(suggest("refresh_token"), Some(Capability::Refresh));
+        assert_eq!(suggest("tokenz"), Some(Capability::Tokens));
+        assert_eq!(suggest("Codes"), Some(Capability::Codes));
+        assert_eq!(suggest("db"), None);
     }
 
     #[test]

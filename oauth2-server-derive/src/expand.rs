@@ -204,6 +204,12 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelled_key_gets_the_stub_it_most_likely_meant() {
+        let out = expand(quote! { #[oauth(user = U)] struct M { #[oauth(token)] a: A } });
+        assert!(out.contains("AccessTokenStore < U > for M"), "{out}");
+    }
+
+    #[test]
     fn missing_user_stubs_use_the_unit_type() {
         let out = expand(quote! { struct M { #[oauth(clients)] a: A } });
         assert!(out.contains("type User = ()"), "{out}");

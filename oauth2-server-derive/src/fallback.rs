@@ -11,7 +11,8 @@ use crate::capability::Capability;
 use crate::expand::{default_impl, oauth_model_impl, user_type, wrap};
 
 /// The `compile_error!`s of `errors`, and stubs whose bodies are never run (the crate does not
-/// compile).
+/// compile): the `OAuthModel` impl, the capabilities the keys delegate or most likely meant,
+/// and the defaulted ones.
 pub(crate) fn expand(model: &Model, errors: &[syn::Error]) -> TokenStream {
     let errors = errors.iter().map(syn::Error::to_compile_error);
     let user = user_type(model);
@@ -21,7 +22,7 @@ pub(crate) fn expand(model: &Model, errors: &[syn::Error]) -> TokenStream {
         if model.attrs.custom(capability).is_some() {
             continue; // written by hand: a stub would conflict with it
         }
-        if model.delegation(capability).is_some() {
+        if model.delegation(capability).is_some() || model.guessed(capability) {
             impls.push(stub_impl(model, &generics, &user, capability));
         } else if capability.has_defaults() {
             impls.push(default_impl(model, &generics, &user, capability));
