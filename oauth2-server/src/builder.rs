@@ -19,6 +19,7 @@ use crate::model::{
     RevocationStore, UserClaims,
 };
 use crate::profile::{AllowsPassword, AllowsProfile, BuilderState, OAuth2, ProfileChoice};
+use crate::rate_limit::RateLimiter;
 use crate::server::{CoreModel, Grants, OAuthServer};
 
 /// Why [`ServerBuilder::build`] refused the configuration.
@@ -58,6 +59,7 @@ pub struct ServerBuilder<M: CoreModel, S: BuilderState = OAuth2> {
     config: Config,
     grants: Grants<M>,
     audit: Option<Box<dyn AuditSink>>,
+    rate_limiter: Option<Box<dyn RateLimiter>>,
     state: PhantomData<S>,
 }
 
@@ -68,6 +70,7 @@ impl<M: CoreModel> ServerBuilder<M> {
             config: Config::default(),
             grants: Grants::default(),
             audit: None,
+            rate_limiter: None,
             state: PhantomData,
         }
     }
@@ -80,6 +83,7 @@ impl<M: CoreModel, S: BuilderState> ServerBuilder<M, S> {
             config: self.config,
             grants: self.grants,
             audit: self.audit,
+            rate_limiter: self.rate_limiter,
             state: PhantomData,
         }
     }
@@ -288,6 +292,15 @@ impl<M: CoreModel, S: BuilderState> ServerBuilder<M, S> {
         self
     }
 
+    /// Limits failed client authentications (per `client_id`) and failed password-grant
+    /// logins (per username), OAuth 2.1 2.4.1. Over the limit the token endpoint answers 429
+    /// with `Retry-After`. [`TokenBucketLimiter::default`](crate::rate_limit::TokenBucketLimiter)
+    /// allows 10 failures at once, then 10 a minute. Only failures count.
+    pub fn rate_limiter(mut self, limiter: impl RateLimiter) -> Self {
+        self.rate_limiter = Some(Box::new(limiter));
+        self
+    }
+
     /// The `realm` of `WWW-Authenticate` challenges (default `oauth2-server`).
     pub fn realm(mut self, realm: impl Into<String>) -> Self {
         self.config.realm = realm.into();
@@ -348,6 +361,7 @@ impl<M: CoreModel, S: BuilderState> ServerBuilder<M, S> {
             config: self.config,
             grants: self.grants,
             audit: self.audit,
+            rate_limiter: self.rate_limiter,
         })
     }
 }

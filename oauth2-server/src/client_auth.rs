@@ -10,6 +10,7 @@ use base64::Engine as _;
 use crate::audit::AuditEvent;
 use crate::client::{Client, GrantType};
 use crate::error::{Challenge, OAuthError};
+use crate::rate_limit::RateKey;
 use crate::request::{OAuthRequest, Params};
 use crate::server::{CoreModel, OAuthServer};
 
@@ -125,8 +126,17 @@ impl<M: CoreModel> OAuthServer<M> {
         let presented = presented_credentials(req, form)?;
         let via_basic = presented.as_ref().is_some_and(|p| p.via_basic);
         let client_id = presented.as_ref().map(|p| p.client_id.clone());
+        // OAuth 2.1 2.4.1: brute-force protection of client secrets.
+        if let (Some(limiter), Some(id)) = (&self.rate_limiter, client_id.as_deref()) {
+            if let Some(wait) = limiter.blocked(RateKey::Client(id)) {
+                return Err(OAuthError::too_many_attempts(wait));
+            }
+        }
         self.check_client(presented, grant).await.map_err(|err| {
             if err.code() == crate::ErrorCode::InvalidClient {
+                if let (Some(limiter), Some(id)) = (&self.rate_limiter, client_id.as_deref()) {
+                    limiter.record_failure(RateKey::Client(id));
+                }
                 self.audit(AuditEvent::ClientAuthenticationFailed {
                     client_id: client_id.as_deref(),
                     reason: err.description_static().unwrap_or("client authentication failed"),

@@ -127,6 +127,7 @@ pub struct OAuthError {
     description: Cow<'static, str>,
     pub(crate) challenge: Challenge,
     pub(crate) realm: Option<Cow<'static, str>>,
+    retry_after: Option<u64>,
     #[source]
     source: Option<ModelError>,
 }
@@ -139,6 +140,7 @@ impl OAuthError {
             description: description.into(),
             challenge: Challenge::None,
             realm: None,
+            retry_after: None,
             source: None,
         }
     }
@@ -194,8 +196,25 @@ impl OAuthError {
             description: Cow::Borrowed("the authorization server failed to handle the request"),
             challenge: Challenge::None,
             realm: None,
+            retry_after: None,
             source: Some(source),
         }
+    }
+
+    /// Too many failed attempts (OAuth 2.1 2.4.1): 429 with `Retry-After`.
+    pub fn too_many_attempts(wait: std::time::Duration) -> Self {
+        let secs = wait.as_secs().max(1);
+        let mut err = Self::new(
+            ErrorCode::TemporarilyUnavailable,
+            format!("too many failed attempts; retry after {secs} seconds"),
+        );
+        err.retry_after = Some(secs);
+        err
+    }
+
+    /// Seconds to wait, for a rate-limited request.
+    pub fn retry_after(&self) -> Option<u64> {
+        self.retry_after
     }
 
     /// The error code.
@@ -218,6 +237,9 @@ impl OAuthError {
 
     /// The HTTP status of the answer.
     pub fn status(&self) -> StatusCode {
+        if self.retry_after.is_some() {
+            return StatusCode::TOO_MANY_REQUESTS;
+        }
         match (self.code, self.challenge) {
             // RFC 6749 5.2: after an `Authorization` header attempt, invalid_client is 401.
             (ErrorCode::InvalidClient, Challenge::Basic) => StatusCode::UNAUTHORIZED,
@@ -259,6 +281,9 @@ impl OAuthError {
             OAuthResponse::json(self.status(), error_body(self.code, &self.description))
         };
         response = response.no_store();
+        if let Some(secs) = self.retry_after {
+            response = response.header(http::header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if let Some(value) = self.www_authenticate() {
             if let Ok(value) = HeaderValue::from_str(&value) {
                 response = response.header(http::header::WWW_AUTHENTICATE, value);

@@ -99,6 +99,7 @@ mod grant;
 mod model;
 mod pkce;
 pub mod profile;
+pub mod rate_limit;
 mod redirect;
 mod request;
 mod response;

@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::error::{ModelError, OAuthError};
 use crate::grant::ExtensionGrant;
 use crate::model::{AccessTokenStore, ClientStore, OAuthModel, ScopePolicy, TokenGenerator};
+use crate::rate_limit::RateLimiter;
 use crate::request::Params;
 use crate::scope::Scope;
 use crate::token::{AuthorizationCode, GrantId, Issued, NewTokens, Token};
@@ -122,6 +123,7 @@ pub struct OAuthServer<M: CoreModel> {
     pub(crate) config: Config,
     pub(crate) grants: Grants<M>,
     pub(crate) audit: Option<Box<dyn AuditSink>>,
+    pub(crate) rate_limiter: Option<Box<dyn RateLimiter>>,
 }
 
 impl<M: CoreModel> std::fmt::Debug for OAuthServer<M> {
@@ -152,6 +154,11 @@ impl<M: CoreModel> OAuthServer<M> {
         if let Some(sink) = &self.audit {
             sink.record(&event);
         }
+    }
+
+    /// The brute-force limiter, if one is configured (for the application's own login form).
+    pub fn rate_limiter(&self) -> Option<&dyn RateLimiter> {
+        self.rate_limiter.as_deref()
     }
 
     /// The model.
