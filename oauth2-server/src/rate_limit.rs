@@ -6,7 +6,7 @@
 //! however fast it goes.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::net::IpAddr;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -106,9 +106,7 @@ impl TokenBucketLimiter {
     }
 
     fn shard(&self, key: &OwnedKey) -> MutexGuard<'_, HashMap<OwnedKey, Bucket>> {
-        let mut h = self.hasher.build_hasher();
-        key.hash(&mut h);
-        let shard = &self.shards[h.finish() as usize % SHARDS];
+        let shard = &self.shards[self.hasher.hash_one(key) as usize % SHARDS];
         shard.lock().unwrap_or_else(|p| p.into_inner())
     }
 
