@@ -1,0 +1,18 @@
+// Enabling the `authorization_code` grant on a model without `AuthorizationCodeStore` does not compile, and the
+// error names the trait and its methods.
+use oauth2_server::{MemoryStore, OAuthModel, OAuthServer};
+
+#[derive(Clone)]
+struct AppUser;
+
+#[derive(OAuthModel)]
+#[oauth(user = AppUser)]
+struct AppModel {
+    #[oauth(clients, tokens)]
+    store: MemoryStore<AppUser>,
+}
+
+fn main() {
+    let model = AppModel { store: MemoryStore::new() };
+    let _ = OAuthServer::builder(model).authorization_code().build();
+}
