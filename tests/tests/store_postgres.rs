@@ -57,7 +57,7 @@ impl Backend for Postgres {
     async fn raw_dump(&self) -> String {
         let store = self.open().await;
         let mut dump = String::new();
-        for table in ["clients", "tokens", "codes", "users", "client_users"] {
+        for table in ["clients", "tokens", "codes", "grants", "users", "client_users"] {
             // Every column as text; bytea's text form is `\x` + hex.
             let sql = format!("SELECT t::text FROM \"{}\".{table} t", self.schema);
             for row in sqlx::query(&sql).fetch_all(store.pool()).await.unwrap() {

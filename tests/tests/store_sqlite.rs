@@ -51,7 +51,7 @@ impl Backend for Sqlite {
     async fn raw_dump(&self) -> String {
         let store = self.open().await;
         let mut dump = String::new();
-        for table in ["clients", "tokens", "codes", "users", "client_users"] {
+        for table in ["clients", "tokens", "codes", "grants", "users", "client_users"] {
             let rows = sqlx::query(&format!("SELECT * FROM {table}"))
                 .fetch_all(store.pool())
                 .await

@@ -33,6 +33,11 @@ pub trait StoredUser: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
 
 impl<U: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> StoredUser for U {}
 
+/// How long a revoked grant is remembered (as `MemoryStore` does), so that a token save racing
+/// the revocation (a code replay arriving while the first redemption is still saving) cannot
+/// make tokens live.
+pub(crate) const REVOKED_GRANT_MEMORY: Duration = Duration::from_secs(600);
+
 /// Milliseconds since the Unix epoch (timestamps before it are clamped to 0).
 pub(crate) fn millis(t: SystemTime) -> i64 {
     t.duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)

@@ -11,8 +11,10 @@ use crate::error::ModelError;
 
 /// The migrations shipped with the crate (`migrations/postgres/`), applied in order by
 /// [`PostgresStore::migrate`].
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "initial", include_str!("../../migrations/postgres/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../../migrations/postgres/0001_initial.sql")),
+    (2, "grants", include_str!("../../migrations/postgres/0002_grants.sql")),
+];
 
 /// Every capability in one PostgreSQL schema: the shared store for a fleet of stateless
 /// servers (a token issued by one is accepted, introspected and revoked by any other).

@@ -52,10 +52,30 @@ if ttl > 0 then redis.call('SET', KEYS[2], ARGV[1] .. '|' .. value, 'PX', ttl) e
 return 1
 ";
 
-/// Revokes a grant: deletes every token listed in `grant:<id>`, then the list. One script, so
+/// Saves the tokens of a grant unless the grant was revoked. One script, so that a revocation
+/// cannot run between the check and the writes: a replayed code racing the first redemption
+/// cannot leave usable tokens behind (RFC 6749 4.1.2).
+/// KEYS: revoked, grant, at[, rt]; ARGV: at hash, at json, at PXAT, grant PXAT[, rt hash,
+/// rt json, rt PXAT].
+const SAVE_GRANT_TOKENS: &str = r"
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[3], ARGV[2], 'PXAT', ARGV[3])
+redis.call('SADD', KEYS[2], ARGV[1])
+if KEYS[4] then
+  redis.call('SET', KEYS[4], ARGV[6], 'PXAT', ARGV[7])
+  redis.call('SADD', KEYS[2], ARGV[5])
+end
+redis.call('PEXPIREAT', KEYS[2], ARGV[4], 'NX')
+redis.call('PEXPIREAT', KEYS[2], ARGV[4], 'GT')
+return 1
+";
+
+/// Revokes a grant: remembers the revocation for a while (`revoked:<id>`, ARGV[2] ms), then
+/// deletes every token listed in `grant:<id>`, then the list. One script, so
 /// a rotation cannot slip a token in between the read of the list and the deletions. (The token
 /// keys are derived in the script: fine on one server, not for Redis Cluster.)
 const REVOKE_GRANT: &str = r"
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
 local members = redis.call('SMEMBERS', KEYS[1])
 for _, h in ipairs(members) do
   redis.call('DEL', ARGV[1] .. 'at:' .. h, ARGV[1] .. 'rt:' .. h, ARGV[1] .. 'rx:' .. h)
@@ -79,12 +99,13 @@ fn redis_err(err: ::redis::RedisError) -> ModelError {
 /// | `P:rx:<sha256>` | a refresh token retired by rotation (reuse detection) | until it would have expired |
 /// | `P:code:<sha256>` | hash: `state` (`live`/`consumed`), `client_id`, `grant_id`, `data` | until the code expires |
 /// | `P:grant:<id>` | set of the token hashes of a grant | until its last token expires |
+/// | `P:revoked:<id>` | a revoked grant: later saves of its tokens are dropped | 10 minutes |
 /// | `P:client:<id>`, `P:user:<name>`, `P:client_user:<id>` | clients, password users, client users | none (configuration) |
 ///
 /// - **Hashed at rest**: token and code values appear only as their SHA-256; client secrets
 ///   only as SHA-256 digests.
-/// - **Atomic**: code consumption, refresh retirement and grant revocation are Lua scripts,
-///   which Redis runs one at a time; token saving is one `MULTI`/`EXEC`.
+/// - **Atomic**: code consumption, refresh retirement, grant revocation and the saving of a
+///   grant's tokens are Lua scripts, which Redis runs one at a time.
 /// - **Expiry**: every token and code key carries a TTL, so Redis drops dead entries itself;
 ///   [`purge_expired`](Self::purge_expired) has nothing to do.
 /// - **Users** (`U`) are JSON (see [`StoredUser`](crate::store::StoredUser)); password users
@@ -103,6 +124,7 @@ pub struct RedisStore<U> {
 
 struct Scripts {
     take_code: Script,
+    save_grant_tokens: Script,
     retire_refresh: Script,
     revoke_grant: Script,
 }
@@ -150,6 +172,7 @@ impl<U: StoredUser> RedisStore<U> {
             prefix: Arc::from(format!("{prefix}:")),
             scripts: Arc::new(Scripts {
                 take_code: Script::new(TAKE_CODE),
+                save_grant_tokens: Script::new(SAVE_GRANT_TOKENS),
                 retire_refresh: Script::new(RETIRE_REFRESH),
                 revoke_grant: Script::new(REVOKE_GRANT),
             }),
@@ -295,35 +318,47 @@ impl<U: StoredUser> ClientStore for RedisStore<U> {
 #[async_trait]
 impl<U: StoredUser> AccessTokenStore<U> for RedisStore<U> {
     async fn save_token(&self, tokens: &NewTokens<U>) -> Result<(), ModelError> {
-        // MULTI/EXEC: the tokens and the grant's index appear together.
-        let mut pipe = ::redis::pipe();
-        pipe.atomic();
-        let mut hashes = Vec::with_capacity(2);
-        let mut last_expiry = tokens.access.data.expires_at;
-        let pairs = std::iter::once(("at", &tokens.access))
-            .chain(tokens.refresh.as_ref().map(|r| ("rt", r)));
-        for (kind, issued) in pairs {
-            let hash = issued.value.hash().to_hex();
-            pipe.cmd("SET")
-                .arg(self.key(kind, &hash))
-                .arg(StoredToken::encode(&issued.data)?)
-                .arg("PXAT")
-                .arg(pxat(issued.data.expires_at))
-                .ignore();
-            last_expiry = last_expiry.max(issued.data.expires_at);
-            hashes.push(hash);
-        }
-        if let Some(grant) = tokens.access.data.grant_id {
-            let key = self.key("grant", &grant.to_string());
-            pipe.sadd(&key, &hashes).ignore();
-            // The index lives as long as the grant's longest-lived token: NX sets a first
-            // expiry, GT only ever extends it.
-            for option in ["NX", "GT"] {
-                pipe.cmd("PEXPIREAT").arg(&key).arg(pxat(last_expiry)).arg(option).ignore();
-            }
-        }
         let mut conn = self.conn.clone();
-        pipe.query_async::<()>(&mut conn).await.map_err(redis_err)
+        let access = &tokens.access;
+        let access_hash = access.value.hash().to_hex();
+        let access_json = StoredToken::encode(&access.data)?;
+        let Some(grant) = access.data.grant_id else {
+            // No grant (client_credentials): nothing can revoke it but its own revocation.
+            return ::redis::cmd("SET")
+                .arg(self.key("at", &access_hash))
+                .arg(access_json)
+                .arg("PXAT")
+                .arg(pxat(access.data.expires_at))
+                .query_async::<()>(&mut conn)
+                .await
+                .map_err(redis_err);
+        };
+        let grant = grant.to_string();
+        let last_expiry = tokens
+            .refresh
+            .as_ref()
+            .map_or(access.data.expires_at, |r| r.data.expires_at.max(access.data.expires_at));
+        // One script checks the grant's revocation and writes (see `SAVE_GRANT_TOKENS`); the
+        // grant's index lives as long as its longest-lived token (NX sets, GT extends).
+        let mut invocation = self.scripts.save_grant_tokens.prepare_invoke();
+        invocation
+            .key(self.key("revoked", &grant))
+            .key(self.key("grant", &grant))
+            .key(self.key("at", &access_hash))
+            .arg(&access_hash)
+            .arg(access_json)
+            .arg(pxat(access.data.expires_at))
+            .arg(pxat(last_expiry));
+        if let Some(refresh) = &tokens.refresh {
+            let hash = refresh.value.hash().to_hex();
+            invocation
+                .key(self.key("rt", &hash))
+                .arg(&hash)
+                .arg(StoredToken::encode(&refresh.data)?)
+                .arg(pxat(refresh.data.expires_at));
+        }
+        let _: i64 = invocation.invoke_async(&mut conn).await.map_err(redis_err)?;
+        Ok(())
     }
 
     async fn get_access_token(&self, access_token: &str) -> Result<Option<Token<U>>, ModelError> {
@@ -336,7 +371,9 @@ impl<U: StoredUser> AccessTokenStore<U> for RedisStore<U> {
             .scripts
             .revoke_grant
             .key(self.key("grant", &grant_id.to_string()))
+            .key(self.key("revoked", &grant_id.to_string()))
             .arg(&*self.prefix)
+            .arg(super::codec::REVOKED_GRANT_MEMORY.as_millis() as u64)
             .invoke_async(&mut conn)
             .await
             .map_err(redis_err)?;

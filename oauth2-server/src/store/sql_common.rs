@@ -9,6 +9,8 @@
 //!   `retired`;
 //! - `codes (hash, client_id, grant_id, expires_at, consumed_at, data)`: codes keyed by the
 //!   SHA-256 of their value; a consumed code stays as a replay tombstone until it expires;
+//! - `grants (grant_id, revoked_until)`: one row per grant, locked by `save_token` and
+//!   `revoke_grant` so they are ordered, remembering a revocation for 10 minutes;
 //! - `users (username, salt, digest, data)` and `client_users (client_id, data)`.
 
 /// The statements, with every table name qualified by a prefix (a PostgreSQL schema, or
@@ -20,6 +22,9 @@ pub(crate) struct Queries {
     pub(crate) insert_token: String,
     pub(crate) get_token: String,
     pub(crate) revoke_grant: String,
+    pub(crate) lock_grant: String,
+    pub(crate) mark_grant_revoked: String,
+    pub(crate) purge_grants: String,
     pub(crate) insert_code: String,
     pub(crate) consume_code: String,
     pub(crate) code_tombstone: String,
@@ -52,6 +57,22 @@ impl Queries {
                 "SELECT data FROM {t}tokens WHERE hash = $1 AND kind = $2 AND expires_at > $3"
             ),
             revoke_grant: format!("DELETE FROM {t}tokens WHERE grant_id = $1"),
+            // An upsert that changes nothing but locks the grant's row until the transaction
+            // ends, and tells whether the grant was revoked: `save_token` and `revoke_grant`
+            // of one grant are thereby serialised (see `AccessTokenStore::revoke_grant`).
+            lock_grant: format!(
+                "INSERT INTO {t}grants (grant_id, revoked_until) VALUES ($1, NULL) \
+                 ON CONFLICT (grant_id) DO UPDATE SET grant_id = excluded.grant_id \
+                 RETURNING revoked_until"
+            ),
+            mark_grant_revoked: format!(
+                "INSERT INTO {t}grants (grant_id, revoked_until) VALUES ($1, $2) \
+                 ON CONFLICT (grant_id) DO UPDATE SET revoked_until = excluded.revoked_until"
+            ),
+            purge_grants: format!(
+                "DELETE FROM {t}grants WHERE revoked_until <= $1 OR (revoked_until IS NULL \
+                 AND NOT EXISTS (SELECT 1 FROM {t}tokens k WHERE k.grant_id = {t}grants.grant_id))"
+            ),
             insert_code: format!(
                 "INSERT INTO {t}codes (hash, client_id, grant_id, expires_at, data) \
                  VALUES ($1, $2, $3, $4, $5)"
@@ -175,7 +196,11 @@ macro_rules! sql_store_impls {
             pub async fn purge_expired(&self) -> Result<u64, $crate::ModelError> {
                 let now = $crate::store::codec::millis(std::time::SystemTime::now());
                 let mut removed = 0;
-                for q in [&self.queries.purge_tokens, &self.queries.purge_codes] {
+                for q in [
+                    &self.queries.purge_tokens,
+                    &self.queries.purge_codes,
+                    &self.queries.purge_grants,
+                ] {
                     let done = sqlx::query(q)
                         .bind(now)
                         .execute(&self.pool)
@@ -236,6 +261,19 @@ macro_rules! sql_store_impls {
                 // One transaction: the access token and its refresh token exist together or
                 // not at all.
                 let mut tx = self.pool.begin().await.map_err($crate::store::sql_common::db_err)?;
+                if let Some(grant) = tokens.access.data.grant_id {
+                    // First statement of the transaction: lock the grant's row. A concurrent
+                    // `revoke_grant` either committed before (then we see `revoked_until` and
+                    // save nothing) or waits for our commit (and then deletes these tokens).
+                    let revoked_until: Option<i64> = sqlx::query_scalar(&self.queries.lock_grant)
+                        .bind(grant.to_string())
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err($crate::store::sql_common::db_err)?;
+                    if revoked_until.is_some_and(|t| t > millis(std::time::SystemTime::now())) {
+                        return Ok(());
+                    }
+                }
                 let pairs = std::iter::once(("access", &tokens.access))
                     .chain(tokens.refresh.as_ref().map(|r| ("refresh", r)));
                 for (kind, issued) in pairs {
@@ -263,12 +301,23 @@ macro_rules! sql_store_impls {
                 &self,
                 grant_id: $crate::GrantId,
             ) -> Result<(), $crate::ModelError> {
-                // Access, refresh and retired rows of the grant go in one statement.
-                sqlx::query(&self.queries.revoke_grant)
+                // Mark the grant revoked (locking its row, see `Queries::lock_grant`) and delete
+                // its access, refresh and retired rows, in one transaction.
+                let until =
+                    std::time::SystemTime::now() + $crate::store::codec::REVOKED_GRANT_MEMORY;
+                let mut tx = self.pool.begin().await.map_err($crate::store::sql_common::db_err)?;
+                sqlx::query(&self.queries.mark_grant_revoked)
                     .bind(grant_id.to_string())
-                    .execute(&self.pool)
+                    .bind($crate::store::codec::millis(until))
+                    .execute(&mut *tx)
                     .await
                     .map_err($crate::store::sql_common::db_err)?;
+                sqlx::query(&self.queries.revoke_grant)
+                    .bind(grant_id.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($crate::store::sql_common::db_err)?;
+                tx.commit().await.map_err($crate::store::sql_common::db_err)?;
                 Ok(())
             }
         }

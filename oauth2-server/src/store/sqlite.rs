@@ -13,8 +13,10 @@ use crate::error::ModelError;
 
 /// The migrations shipped with the crate (`migrations/sqlite/`), applied in order by
 /// [`SqliteStore::migrate`].
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "initial", include_str!("../../migrations/sqlite/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../../migrations/sqlite/0001_initial.sql")),
+    (2, "grants", include_str!("../../migrations/sqlite/0002_grants.sql")),
+];
 
 /// Every capability in one SQLite file: the embedded, durable store for a single server (or
 /// several processes on one machine sharing the file).

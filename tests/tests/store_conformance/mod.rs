@@ -259,6 +259,22 @@ pub async fn revoke_grant_removes_access_refresh_and_retired_tokens<B: Backend>(
     assert!(store.get_refresh_token(refresh_value(&other)).await.unwrap().is_some());
 }
 
+/// A replay can race the first redemption: tokens saved after their grant was revoked must not
+/// become usable (the `revoke_grant` contract; RFC 6749 4.1.2).
+pub async fn tokens_saved_after_their_grant_was_revoked_stay_unusable<B: Backend>(b: &B) {
+    let store = b.open().await;
+    let late = new_tokens(at(3600), true);
+    let grant = late.access.data.grant_id.unwrap();
+    store.revoke_grant(grant).await.unwrap();
+    store.save_token(&late).await.unwrap();
+    assert_eq!(store.get_access_token(late.access.value.expose()).await.unwrap(), None);
+    assert_eq!(store.get_refresh_token(refresh_value(&late)).await.unwrap(), None);
+    // Other grants, and tokens without a grant, are unaffected.
+    let other = new_tokens(at(3600), true);
+    store.save_token(&other).await.unwrap();
+    assert!(store.get_access_token(other.access.value.expose()).await.unwrap().is_some());
+}
+
 pub async fn code_is_redeemed_once_then_replayed<B: Backend>(b: &B) {
     let store = b.open().await;
     let issued = code(at(300));
@@ -628,6 +644,7 @@ macro_rules! conformance_tests {
             expired_tokens_are_not_returned,
             revoked_access_token_is_gone_and_reported_once,
             revoke_grant_removes_access_refresh_and_retired_tokens,
+            tokens_saved_after_their_grant_was_revoked_stay_unusable,
             code_is_redeemed_once_then_replayed,
             expired_code_is_unknown,
             refresh_retirement_is_true_once_and_remembered,
