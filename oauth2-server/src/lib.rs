@@ -56,6 +56,9 @@
 //! | token (RFC 6749 3.2) | [`OAuthServer::token`] | [`TokenResponse`] or [`OAuthError`] |
 //! | authorization (RFC 6749 3.1) | [`OAuthServer::authorize`], then [`OAuthServer::approve`] / [`OAuthServer::deny`] | a validated [`AuthorizationRequest`]; login and consent stay yours |
 //! | resource (RFC 6750) | [`OAuthServer::authenticate`] | [`Authenticated`] (the token's data) or an error with its `WWW-Authenticate` challenge |
+//! | revocation (RFC 7009) | [`OAuthServer::revoke`] (enable with [`ServerBuilder::revocation`]) | 200, or an error |
+//! | introspection (RFC 7662) | [`OAuthServer::introspect`] (enable with [`ServerBuilder::introspection`]) | `{"active": ...}` |
+//! | metadata (RFC 8414) | [`OAuthServer::metadata`] | [`Metadata`], never advertising what is not enabled |
 //!
 //! Requests come in as an owned [`OAuthRequest`] (built by hand or from any `http::Request`
 //! whose body is bytes) and go out as an [`OAuthResponse`] (into an `http::Response`).
@@ -73,6 +76,14 @@
 //!   a secret or a token; stores key tokens by their SHA-256.
 //! - Repeated parameters are `invalid_request`; bearer tokens in the query are refused
 //!   unless enabled; token responses carry `Cache-Control: no-store`.
+//! - Refresh tokens rotate; a rotated-out refresh token presented again revokes its whole
+//!   grant (RFC 9700 4.14.2), with an optional grace window
+//!   ([`ServerBuilder::refresh_token_reuse_grace`]).
+//! - `iss` (RFC 9207) on every authorization response when an issuer is configured.
+//! - [`ServerBuilder::profile`]`(`[`Profile::OAuth21`]`)`: no password grant (a compile
+//!   error), PKCE with S256 for every client.
+//! - Optional brute-force limits ([`ServerBuilder::rate_limiter`]) and audit events
+//!   ([`ServerBuilder::audit`]).
 //!
 //! # Feature flags
 //!
