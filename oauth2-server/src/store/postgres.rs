@@ -26,7 +26,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 ///   'refresh'`. Under READ COMMITTED a second writer waits for the first's row lock and then
 ///   re-checks the condition on the new row version, so exactly one of racing requests wins,
 ///   whichever server or connection they come through.
-/// - **Users** (`U`) are stored as JSON (see [`StoredUser`](crate::store::StoredUser));
+/// - **Users** (`U`) are stored as JSON (see [`StoredUser`](super::StoredUser));
 ///   password-grant users with a salted SHA-256, as [`SqliteStore`](crate::store::sqlite::SqliteStore)
 ///   documents.
 /// - **Schema**: every table lives in the schema given at construction (default `oauth2`), so

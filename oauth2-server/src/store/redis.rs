@@ -108,7 +108,7 @@ fn redis_err(err: ::redis::RedisError) -> ModelError {
 ///   grant's tokens are Lua scripts, which Redis runs one at a time.
 /// - **Expiry**: every token and code key carries a TTL, so Redis drops dead entries itself;
 ///   [`purge_expired`](Self::purge_expired) has nothing to do.
-/// - **Users** (`U`) are JSON (see [`StoredUser`](crate::store::StoredUser)); password users
+/// - **Users** (`U`) are JSON (see [`StoredUser`]); password users
 ///   are kept with a salted SHA-256, as [`MemoryStore`](crate::MemoryStore) does (use your own
 ///   `PasswordStore` over Argon2 for human passwords).
 ///

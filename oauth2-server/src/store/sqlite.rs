@@ -27,7 +27,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 ///   `UPDATE` (`... WHERE consumed_at IS NULL`, `... WHERE kind = 'refresh'`); SQLite
 ///   serialises writers, so of racing requests exactly one wins, across connections and
 ///   processes alike.
-/// - **Users** (`U`) are stored as JSON (see [`StoredUser`](crate::store::StoredUser)).
+/// - **Users** (`U`) are stored as JSON (see [`StoredUser`](super::StoredUser)).
 ///   Password-grant users are kept with a random salt and SHA-256(salt || password), as
 ///   [`MemoryStore`](crate::MemoryStore) does: fine for machine accounts and demos; for
 ///   human passwords, delegate `#[oauth(password)]` to your own `PasswordStore` over a slow
