@@ -20,6 +20,7 @@ mod kw {
     syn::custom_keyword!(refresh);
     syn::custom_keyword!(password);
     syn::custom_keyword!(client_credentials);
+    syn::custom_keyword!(revocation);
     syn::custom_keyword!(scopes);
     syn::custom_keyword!(generator);
 }
@@ -229,6 +230,7 @@ fn peek_field_key(input: ParseStream) -> syn::Result<Option<Key>> {
         refresh => Refresh,
         password => Password,
         client_credentials => ClientCredentials,
+        revocation => Revocation,
         scopes => Scopes,
         generator => Generator,
     );
@@ -245,6 +247,7 @@ fn field_key_lookahead(input: ParseStream) -> syn::Error {
         || lookahead.peek(kw::refresh)
         || lookahead.peek(kw::password)
         || lookahead.peek(kw::client_credentials)
+        || lookahead.peek(kw::revocation)
         || lookahead.peek(kw::scopes)
         || lookahead.peek(kw::generator);
     lookahead.error()
@@ -334,7 +337,7 @@ mod tests {
                 #[oauth(user = U)]
                 struct M { #[oauth(token)] a: A }
             },
-            "expected one of: `clients`, `tokens`, `codes`, `refresh`, `password`, `client_credentials`, `scopes`, `generator`",
+            "expected one of: `clients`, `tokens`, `codes`, `refresh`, `password`, `client_credentials`, `revocation`, `scopes`, `generator`",
         );
     }
 

@@ -18,6 +18,8 @@ pub(crate) enum Capability {
     Password,
     /// `#[oauth(client_credentials)]`: `ClientCredentialsStore<U>`.
     ClientCredentials,
+    /// `#[oauth(revocation)]`: `RevocationStore<U>`.
+    Revocation,
     /// `#[oauth(scopes)]`: `ScopePolicy<U>` (defaulted when not delegated).
     Scopes,
     /// `#[oauth(generator)]`: `TokenGenerator<U>` (defaulted when not delegated).
@@ -56,13 +58,14 @@ impl Method {
 
 impl Capability {
     /// Every capability, in the order impls are generated.
-    pub(crate) const ALL: [Capability; 8] = [
+    pub(crate) const ALL: [Capability; 9] = [
         Capability::Clients,
         Capability::Tokens,
         Capability::Codes,
         Capability::Refresh,
         Capability::Password,
         Capability::ClientCredentials,
+        Capability::Revocation,
         Capability::Scopes,
         Capability::Generator,
     ];
@@ -76,6 +79,7 @@ impl Capability {
             Capability::Refresh => "refresh",
             Capability::Password => "password",
             Capability::ClientCredentials => "client_credentials",
+            Capability::Revocation => "revocation",
             Capability::Scopes => "scopes",
             Capability::Generator => "generator",
         }
@@ -90,6 +94,7 @@ impl Capability {
             Capability::Refresh => "RefreshTokenStore",
             Capability::Password => "PasswordStore",
             Capability::ClientCredentials => "ClientCredentialsStore",
+            Capability::Revocation => "RevocationStore",
             Capability::Scopes => "ScopePolicy",
             Capability::Generator => "TokenGenerator",
         }
@@ -206,6 +211,12 @@ impl Capability {
                 true,
                 vec![("client", client)],
                 result(quote!(::core::option::Option<#user>)),
+            )],
+            Capability::Revocation => vec![method(
+                "revoke_access_token",
+                true,
+                vec![("access_token", quote!(&str))],
+                result(quote!(bool)),
             )],
             Capability::Scopes => vec![
                 method(

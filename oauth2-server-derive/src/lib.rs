@@ -38,6 +38,7 @@
 //! | `refresh` | `RefreshTokenStore<U>` | `refresh_token` |
 //! | `password` | `PasswordStore<U>` | `password` |
 //! | `client_credentials` | `ClientCredentialsStore<U>` | `client_credentials` |
+//! | `revocation` | `RevocationStore<U>` | `.revocation()` (RFC 7009) |
 //! | `scopes` | `ScopePolicy<U>` (default otherwise) | every grant; `authenticate` |
 //! | `generator` | `TokenGenerator<U>` (default otherwise) | every grant; authorization |
 //!
