@@ -9,6 +9,9 @@
 //! | `GET /oauth/authorize` | login + consent page; unknown client or bad redirect URI: 400 error page |
 //! | `POST /oauth/authorize` | the page's form: `username`, `password`, `decision=approve\|deny` + the request's parameters |
 //! | `POST /oauth/token` | RFC 6749 3.2 |
+//! | `POST /oauth/revoke` | RFC 7009; confidential clients authenticate, public ones send `client_id` |
+//! | `POST /oauth/introspect` | RFC 7662; confidential clients only |
+//! | `GET /.well-known/oauth-authorization-server` | RFC 8414 metadata |
 //! | `GET /protected` | `{"user", "client_id", "scope"}` for a valid bearer token, else 401 |
 //! | `GET /protected/write` | as `/protected`, needs scope `write` (else 403 `insufficient_scope`) |
 //!
@@ -109,6 +112,8 @@ pub fn build_server(config: &DemoConfig, issuer: &str) -> Result<DemoServer, Set
         .authorization_code()
         .refresh_token()
         .client_credentials()
+        .revocation()
+        .introspection()
         .issuer(config.issuer.as_deref().unwrap_or(issuer));
     if let Some(d) = DemoConfig::lifetime(config.access_token_lifetime) {
         builder = builder.access_token_lifetime(d);
@@ -140,6 +145,9 @@ pub fn router(server: DemoServer) -> Router {
     Router::new()
         .route("/oauth/authorize", get(authorize).post(authorize))
         .route("/oauth/token", post(token))
+        .route("/oauth/revoke", post(revoke))
+        .route("/oauth/introspect", post(introspect))
+        .route("/.well-known/oauth-authorization-server", get(metadata))
         .route("/protected", get(protected))
         .route("/protected/write", get(protected_write))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -162,6 +170,23 @@ pub async fn serve(
 
 async fn token(State(app): State<App>, req: OAuthRequest) -> Response {
     app.server.token_response(&req).await.into_response()
+}
+
+async fn revoke(State(app): State<App>, req: OAuthRequest) -> Response {
+    app.server.revoke_response(&req).await.into_response()
+}
+
+async fn introspect(State(app): State<App>, req: OAuthRequest) -> Response {
+    app.server.introspect_response(&req).await.into_response()
+}
+
+/// RFC 8414 3: the metadata document, JSON, cacheable.
+async fn metadata(State(app): State<App>) -> Response {
+    // The demo server always has an issuer (from the config, or its own address).
+    let body = app.server.metadata().map(|m| serde_json::to_vec(&m).unwrap_or_default());
+    let mut response = Response::new(Body::from(body.unwrap_or_default()));
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
 }
 
 #[derive(Serialize)]
