@@ -12,9 +12,7 @@ use std::sync::Arc;
 
 use oauth2_server::store::postgres::PostgresStore;
 use oauth2_server::store::redis::RedisStore;
-use oauth2_server::{
-    async_trait, Client, ClientStore, ModelError, OAuthModel, OAuthServer, RevocationStore,
-};
+use oauth2_server::{async_trait, Client, ClientStore, ModelError, OAuthModel, OAuthServer};
 use sqlx::Row as _;
 use store_conformance::{
     app_client, random_suffix, rs_client, run_full_flow, service_url, User, PASSWORD, USERNAME,
@@ -43,16 +41,8 @@ struct AppModel {
     clients: StaticClients,
     #[oauth(codes)]
     codes: RedisStore<User>,
-    #[oauth(tokens, refresh, password, client_credentials)]
+    #[oauth(tokens, refresh, revocation, password, client_credentials)]
     db: PostgresStore<User>,
-}
-
-// `#[derive(OAuthModel)]` has no `revocation` key (yet): forward it to the token store by hand.
-#[async_trait]
-impl RevocationStore<User> for AppModel {
-    async fn revoke_access_token(&self, access_token: &str) -> Result<bool, ModelError> {
-        self.db.revoke_access_token(access_token).await
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
