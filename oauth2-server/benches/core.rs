@@ -1,0 +1,198 @@
+//! Library-level benchmarks of the core over `MemoryStore`, one thread, no HTTP:
+//!
+//! | bench | what one iteration does |
+//! |---|---|
+//! | `core/client_credentials_token` | `token()` with HTTP Basic, `grant_type=client_credentials&scope=read%20write`; the client secret is stored as `ClientSecret::sha256` |
+//! | `core/password_token` | `token()` with HTTP Basic, `grant_type=password&username=alice&password=wonderland&scope=read%20write` (access + refresh token) |
+//! | `core/authenticate` | `authenticate()` of a valid bearer token, required scope `read` |
+//! | `core/code_issue_redeem` | `authorize()` (S256 PKCE) + `approve()`, then the `authorization_code` token request with its `code_verifier` |
+//!
+//! The futures are polled to completion on the bench thread (`block_on` below: `MemoryStore`
+//! never waits), so the figures are the library's own cost, without a runtime.
+//!
+//! The token requests are built once; the code redemption request is built in the loop (the
+//! code changes every time). Tokens issued in the loops live 2 s (a client lifetime override), so that the sweeps keep
+//! the store bounded however long criterion runs.
+//!
+//! ```text
+//! cargo bench -p oauth2-server --bench core -- --warm-up-time 1 --measurement-time 5
+//! ```
+//!
+//! Instruction counts (for profiling with valgrind, without criterion): `CORE_BENCH_LOOP=N`
+//! runs each operation N times and exits; `CORE_BENCH_OP=name` picks one.
+//!
+//! ```text
+//! CORE_BENCH_LOOP=20000 CORE_BENCH_OP=client_credentials_token \
+//!   valgrind --tool=callgrind target/release/deps/core-<hash>
+//! ```
+#![allow(missing_docs)]
+
+use std::future::Future;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
+
+use criterion::{black_box, Criterion};
+use oauth2_server::{
+    s256_challenge, Client, ClientSecret, GrantType, MemoryStore, OAuthRequest, OAuthServer, Scope,
+};
+
+const VERIFIER: &str = "bench-verifier-0123456789-0123456789-0123456789-abcdefgh";
+
+struct NoopWake;
+
+impl Wake for NoopWake {
+    fn wake(self: Arc<Self>) {}
+}
+
+/// Polls a future to completion on this thread. `MemoryStore` never returns `Pending`; if a
+/// future did, this would spin.
+fn block_on<F: Future>(fut: F) -> F::Output {
+    let waker = Waker::from(Arc::new(NoopWake));
+    let mut cx = Context::from_waker(&waker);
+    let mut fut = std::pin::pin!(fut);
+    loop {
+        if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
+            return out;
+        }
+    }
+}
+
+type Server = OAuthServer<MemoryStore<String>>;
+
+fn server() -> Server {
+    let store = MemoryStore::new();
+    store.add_client(
+        Client::confidential("bench-client", ClientSecret::sha256("bench-secret"))
+            .redirect_uri("http://127.0.0.1/cb")
+            .grants([
+                GrantType::ClientCredentials,
+                GrantType::Password,
+                GrantType::RefreshToken,
+                GrantType::AuthorizationCode,
+            ])
+            .scopes("read write")
+            .unwrap()
+            .access_token_lifetime(Duration::from_secs(2))
+            .refresh_token_lifetime(Duration::from_secs(2)),
+    );
+    store.add_client(
+        Client::confidential("long-client", ClientSecret::sha256("s"))
+            .grants([GrantType::ClientCredentials])
+            .scopes("read write")
+            .unwrap(),
+    );
+    store.add_user("alice", "wonderland", "alice".to_owned());
+    OAuthServer::builder(store)
+        .authorization_code()
+        .refresh_token()
+        .client_credentials()
+        .password()
+        .issuer("http://127.0.0.1:18090")
+        .build()
+        .unwrap()
+}
+
+/// `Basic base64("bench-client:bench-secret")`.
+const BASIC: &str = "Basic YmVuY2gtY2xpZW50OmJlbmNoLXNlY3JldA==";
+
+fn cc_request() -> OAuthRequest {
+    OAuthRequest::post_form("grant_type=client_credentials&scope=read%20write")
+        .with_header("authorization", BASIC)
+}
+
+fn pw_request() -> OAuthRequest {
+    OAuthRequest::post_form(
+        "grant_type=password&username=alice&password=wonderland&scope=read%20write",
+    )
+    .with_header("authorization", BASIC)
+}
+
+fn authorize_request() -> OAuthRequest {
+    OAuthRequest::get(format!(
+        "response_type=code&client_id=bench-client&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb\
+         &scope=read&state=s1&code_challenge={}&code_challenge_method=S256",
+        s256_challenge(VERIFIER)
+    ))
+}
+
+/// A bearer request with a token of `long-client`, which lives an hour (the server's default):
+/// it outlives the benchmark, next to the 2 s ones the loops issue.
+fn bearer_request(server: &Server) -> OAuthRequest {
+    let req = OAuthRequest::post_form(
+        "grant_type=client_credentials&scope=read%20write&client_id=long-client&client_secret=s",
+    );
+    let resp = block_on(server.token_response(&req));
+    assert_eq!(resp.status(), 200, "{}", resp.body_str());
+    let body: serde_json::Value = serde_json::from_str(resp.body_str()).unwrap();
+    let token = body["access_token"].as_str().unwrap();
+    OAuthRequest::get("").with_header("authorization", &format!("Bearer {token}"))
+}
+
+fn code_issue_redeem(server: &Server, authorize: &OAuthRequest) {
+    let auth = block_on(server.authorize(authorize)).unwrap();
+    let redirect = block_on(server.approve(auth, "alice".to_owned())).unwrap();
+    let location = redirect.location().unwrap();
+    let code = location.split("code=").nth(1).unwrap().split('&').next().unwrap();
+    let req = OAuthRequest::post_form(format!(
+        "grant_type=authorization_code&code={code}\
+         &redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&code_verifier={VERIFIER}"
+    ))
+    .with_header("authorization", BASIC);
+    let tokens = block_on(server.token(&req)).unwrap();
+    black_box(tokens);
+}
+
+fn ops(server: &Server) -> Vec<(&'static str, Box<dyn Fn() + '_>)> {
+    let cc = cc_request();
+    let pw = pw_request();
+    let bearer = bearer_request(server);
+    let authorize = authorize_request();
+    let read = Scope::parse("read").unwrap();
+    vec![
+        (
+            "client_credentials_token",
+            Box::new(move || {
+                black_box(block_on(server.token(&cc)).unwrap());
+            }),
+        ),
+        (
+            "password_token",
+            Box::new(move || {
+                black_box(block_on(server.token(&pw)).unwrap());
+            }),
+        ),
+        (
+            "authenticate",
+            Box::new(move || {
+                black_box(block_on(server.authenticate(&bearer, Some(&read))).unwrap());
+            }),
+        ),
+        ("code_issue_redeem", Box::new(move || code_issue_redeem(server, &authorize))),
+    ]
+}
+
+fn main() {
+    let server = server();
+    let only = std::env::var("CORE_BENCH_OP").ok();
+    let selected = |name: &str| only.as_deref().map_or(true, |o| o == name);
+    if let Some(n) = std::env::var("CORE_BENCH_LOOP").ok().and_then(|n| n.parse::<u64>().ok()) {
+        for (name, op) in ops(&server) {
+            if selected(name) {
+                for _ in 0..n {
+                    op();
+                }
+            }
+        }
+        return;
+    }
+    let mut c = Criterion::default().configure_from_args();
+    let mut group = c.benchmark_group("core");
+    for (name, op) in ops(&server) {
+        if selected(name) {
+            group.bench_function(name, |b| b.iter(&op));
+        }
+    }
+    group.finish();
+    c.final_summary();
+}
