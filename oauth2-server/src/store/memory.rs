@@ -289,6 +289,7 @@ impl<U: Clone + Send + Sync + 'static> MemoryStore<U> {
     }
 }
 
+#[diagnostic::do_not_recommend] // keeps compile errors about other models short
 #[async_trait]
 impl<U: Clone + Send + Sync + 'static> ClientStore for MemoryStore<U> {
     async fn get_client(&self, client_id: &str) -> Result<Option<Arc<Client>>, ModelError> {
@@ -298,6 +299,7 @@ impl<U: Clone + Send + Sync + 'static> ClientStore for MemoryStore<U> {
 }
 
 #[async_trait]
+#[diagnostic::do_not_recommend]
 impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
     async fn save_token(&self, tokens: &NewTokens<U>) -> Result<(), ModelError> {
         let insert = || {
@@ -351,6 +353,7 @@ impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
 }
 
 #[async_trait]
+#[diagnostic::do_not_recommend]
 impl<U: Clone + Send + Sync + 'static> AuthorizationCodeStore<U> for MemoryStore<U> {
     async fn save_authorization_code(
         &self,
@@ -393,6 +396,7 @@ impl<U: Clone + Send + Sync + 'static> AuthorizationCodeStore<U> for MemoryStore
 }
 
 #[async_trait]
+#[diagnostic::do_not_recommend]
 impl<U: Clone + Send + Sync + 'static> RefreshTokenStore<U> for MemoryStore<U> {
     async fn get_refresh_token(&self, refresh_token: &str) -> Result<Option<Token<U>>, ModelError> {
         Ok(Self::live_token(&self.refresh, refresh_token))
@@ -418,6 +422,7 @@ impl<U: Clone + Send + Sync + 'static> RefreshTokenStore<U> for MemoryStore<U> {
 }
 
 #[async_trait]
+#[diagnostic::do_not_recommend]
 impl<U: Clone + Send + Sync + 'static> RevocationStore<U> for MemoryStore<U> {
     async fn revoke_access_token(&self, access_token: &str) -> Result<bool, ModelError> {
         let key = TokenHash::of(access_token);
@@ -426,6 +431,7 @@ impl<U: Clone + Send + Sync + 'static> RevocationStore<U> for MemoryStore<U> {
 }
 
 #[async_trait]
+#[diagnostic::do_not_recommend]
 impl<U: Clone + Send + Sync + 'static> PasswordStore<U> for MemoryStore<U> {
     async fn get_user(
         &self,
@@ -445,6 +451,7 @@ impl<U: Clone + Send + Sync + 'static> PasswordStore<U> for MemoryStore<U> {
 }
 
 #[async_trait]
+#[diagnostic::do_not_recommend]
 impl<U: Clone + Send + Sync + 'static> ClientCredentialsStore<U> for MemoryStore<U> {
     async fn get_user_from_client(&self, client: &Client) -> Result<Option<U>, ModelError> {
         let map = self.client_users.read().unwrap_or_else(|p| p.into_inner());
@@ -452,9 +459,12 @@ impl<U: Clone + Send + Sync + 'static> ClientCredentialsStore<U> for MemoryStore
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<U: Clone + Send + Sync + 'static> crate::model::ScopePolicy<U> for MemoryStore<U> {}
+#[diagnostic::do_not_recommend]
 impl<U: Clone + Send + Sync + 'static> crate::model::TokenGenerator<U> for MemoryStore<U> {}
 
+#[diagnostic::do_not_recommend]
 impl<U: Clone + Send + Sync + 'static> crate::model::OAuthModel for MemoryStore<U> {
     type User = U;
 }

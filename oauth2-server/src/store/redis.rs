@@ -306,6 +306,7 @@ fn pxat(t: SystemTime) -> i64 {
 }
 
 #[async_trait]
+#[diagnostic::do_not_recommend]
 impl<U: StoredUser> ClientStore for RedisStore<U> {
     async fn get_client(&self, client_id: &str) -> Result<Option<Arc<Client>>, ModelError> {
         let mut conn = self.conn.clone();
@@ -316,6 +317,7 @@ impl<U: StoredUser> ClientStore for RedisStore<U> {
 }
 
 #[async_trait]
+#[diagnostic::do_not_recommend]
 impl<U: StoredUser> AccessTokenStore<U> for RedisStore<U> {
     async fn save_token(&self, tokens: &NewTokens<U>) -> Result<(), ModelError> {
         let mut conn = self.conn.clone();
@@ -382,6 +384,7 @@ impl<U: StoredUser> AccessTokenStore<U> for RedisStore<U> {
 }
 
 #[async_trait]
+#[diagnostic::do_not_recommend]
 impl<U: StoredUser> AuthorizationCodeStore<U> for RedisStore<U> {
     async fn save_authorization_code(
         &self,
@@ -443,6 +446,7 @@ impl<U: StoredUser> AuthorizationCodeStore<U> for RedisStore<U> {
 }
 
 #[async_trait]
+#[diagnostic::do_not_recommend]
 impl<U: StoredUser> RefreshTokenStore<U> for RedisStore<U> {
     async fn get_refresh_token(&self, refresh_token: &str) -> Result<Option<Token<U>>, ModelError> {
         self.find_token("rt", refresh_token).await
@@ -485,6 +489,7 @@ impl<U: StoredUser> RefreshTokenStore<U> for RedisStore<U> {
 }
 
 #[async_trait]
+#[diagnostic::do_not_recommend]
 impl<U: StoredUser> RevocationStore<U> for RedisStore<U> {
     async fn revoke_access_token(&self, access_token: &str) -> Result<bool, ModelError> {
         let mut conn = self.conn.clone();
@@ -495,6 +500,7 @@ impl<U: StoredUser> RevocationStore<U> for RedisStore<U> {
 }
 
 #[async_trait]
+#[diagnostic::do_not_recommend]
 impl<U: StoredUser> PasswordStore<U> for RedisStore<U> {
     async fn get_user(
         &self,
@@ -519,6 +525,7 @@ impl<U: StoredUser> PasswordStore<U> for RedisStore<U> {
 }
 
 #[async_trait]
+#[diagnostic::do_not_recommend]
 impl<U: StoredUser> ClientCredentialsStore<U> for RedisStore<U> {
     async fn get_user_from_client(&self, client: &Client) -> Result<Option<U>, ModelError> {
         let mut conn = self.conn.clone();
@@ -528,9 +535,12 @@ impl<U: StoredUser> ClientCredentialsStore<U> for RedisStore<U> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<U: StoredUser> ScopePolicy<U> for RedisStore<U> {}
+#[diagnostic::do_not_recommend]
 impl<U: StoredUser> TokenGenerator<U> for RedisStore<U> {}
 
+#[diagnostic::do_not_recommend]
 impl<U: StoredUser> OAuthModel for RedisStore<U> {
     type User = U;
 }

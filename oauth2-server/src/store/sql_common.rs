@@ -233,6 +233,7 @@ macro_rules! sql_store_impls {
         }
 
         #[async_trait::async_trait]
+        #[diagnostic::do_not_recommend]
         impl<U: $crate::store::codec::StoredUser> $crate::ClientStore for $store<U> {
             async fn get_client(
                 &self,
@@ -252,6 +253,7 @@ macro_rules! sql_store_impls {
         }
 
         #[async_trait::async_trait]
+        #[diagnostic::do_not_recommend]
         impl<U: $crate::store::codec::StoredUser> $crate::AccessTokenStore<U> for $store<U> {
             async fn save_token(
                 &self,
@@ -323,6 +325,7 @@ macro_rules! sql_store_impls {
         }
 
         #[async_trait::async_trait]
+        #[diagnostic::do_not_recommend]
         impl<U: $crate::store::codec::StoredUser> $crate::AuthorizationCodeStore<U> for $store<U> {
             async fn save_authorization_code(
                 &self,
@@ -379,6 +382,7 @@ macro_rules! sql_store_impls {
         }
 
         #[async_trait::async_trait]
+        #[diagnostic::do_not_recommend]
         impl<U: $crate::store::codec::StoredUser> $crate::RefreshTokenStore<U> for $store<U> {
             async fn get_refresh_token(
                 &self,
@@ -428,6 +432,7 @@ macro_rules! sql_store_impls {
         }
 
         #[async_trait::async_trait]
+        #[diagnostic::do_not_recommend]
         impl<U: $crate::store::codec::StoredUser> $crate::RevocationStore<U> for $store<U> {
             async fn revoke_access_token(
                 &self,
@@ -444,6 +449,7 @@ macro_rules! sql_store_impls {
         }
 
         #[async_trait::async_trait]
+        #[diagnostic::do_not_recommend]
         impl<U: $crate::store::codec::StoredUser> $crate::PasswordStore<U> for $store<U> {
             async fn get_user(
                 &self,
@@ -473,6 +479,7 @@ macro_rules! sql_store_impls {
         }
 
         #[async_trait::async_trait]
+        #[diagnostic::do_not_recommend]
         impl<U: $crate::store::codec::StoredUser> $crate::ClientCredentialsStore<U> for $store<U> {
             async fn get_user_from_client(
                 &self,
@@ -490,8 +497,11 @@ macro_rules! sql_store_impls {
             }
         }
 
+        #[diagnostic::do_not_recommend]
         impl<U: $crate::store::codec::StoredUser> $crate::ScopePolicy<U> for $store<U> {}
+        #[diagnostic::do_not_recommend]
         impl<U: $crate::store::codec::StoredUser> $crate::TokenGenerator<U> for $store<U> {}
+        #[diagnostic::do_not_recommend]
         impl<U: $crate::store::codec::StoredUser> $crate::OAuthModel for $store<U> {
             type User = U;
         }
