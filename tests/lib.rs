@@ -1,1 +1,1 @@
-//! Cross-crate tests live in `tests/tests/`; trybuild cases in `tests/ui/`.
+//! Cross-crate tests live in `tests/tests/`; the trybuild cases are their own package in `tests/ui/`.

@@ -3,7 +3,7 @@
 //!
 //! The `.stderr` files hold rustc's exact wording, which changes between compiler versions, so
 //! they are checked only with the rustc they were made with. Regenerate them with
-//! `TRYBUILD=overwrite cargo test -p oauth2-server-tests --test ui`, read the diff, and update
+//! `TRYBUILD=overwrite cargo test -p oauth2-server-ui-tests`, read the diff, and update
 //! [`STDERR_RUSTC`].
 
 use std::process::Command;
@@ -32,6 +32,6 @@ fn ui() {
         return;
     }
     let cases = trybuild::TestCases::new();
-    cases.pass("ui/pass/*.rs");
-    cases.compile_fail("ui/fail/*.rs");
+    cases.pass("pass/*.rs");
+    cases.compile_fail("fail/*.rs");
 }
