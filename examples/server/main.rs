@@ -4,7 +4,9 @@
 //! cargo run --release --example server -- --config PATH --addr 127.0.0.1:PORT
 //! ```
 //!
-//! Without flags: the built-in demo config on 127.0.0.1:3000. `WORKERS` sets the number of
+//! Without flags: the built-in demo config on 127.0.0.1:3000, state in memory. `--store` keeps
+//! it in SQLite (`sqlite://PATH`), PostgreSQL (`postgres://...[?schema=NAME]`) or Redis
+//! (`redis://...[?prefix=NAME]`) instead: see `examples/server/store.rs`. `WORKERS` sets the number of
 //! tokio worker threads (default: all cores; 1 runs a single-threaded runtime). Stops on Ctrl-C
 //! or SIGTERM. The code lives in the examples library (`examples/server/mod.rs`), which the
 //! end-to-end tests run too.
@@ -12,23 +14,39 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::process::ExitCode;
 
+use oauth2_server::OAuthServer;
+use oauth2_server_examples::server::store::{open_postgres, open_redis, open_sqlite};
 use oauth2_server_examples::server::{
-    build_server, curl_lines, router, serve, shutdown_signal, DemoConfig,
+    build_server, build_server_with, curl_lines, router, serve, shutdown_signal, DemoConfig,
+    DemoStore, StoreUrl,
 };
 
-const USAGE: &str = "usage: server [--config PATH] [--addr HOST:PORT]
+const USAGE: &str = "usage: server [--config PATH] [--addr HOST:PORT] [--store STORE]
   --config PATH   JSON configuration (default: the built-in demo config)
   --addr ADDR     address to listen on (default: 127.0.0.1:3000)
+  --store STORE   where clients, users, codes and tokens live (default: memory):
+                    memory
+                    sqlite://PATH                          (sqlite:///abs/path for an absolute one)
+                    postgres://USER@HOST:PORT/DB[?schema=NAME]   (default schema: oauth2)
+                    redis://HOST:PORT[/DB][?prefix=NAME]         (default key prefix: oauth2)
+                  a persistent store is migrated on start, then the config's clients and users
+                  are written to it (replacing those with the same id / username); servers
+                  given the same store share tokens and codes
 environment: WORKERS = tokio worker threads (default: all cores)";
 
 struct Args {
     config: Option<String>,
     addr: SocketAddr,
+    store: StoreUrl,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args().skip(1);
-    let mut out = Args { config: None, addr: SocketAddr::from(([127, 0, 0, 1], 3000)) };
+    let mut out = Args {
+        config: None,
+        addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+        store: StoreUrl::Memory,
+    };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
@@ -44,6 +62,7 @@ fn parse_args() -> Result<Args, String> {
                     format!("--addr {v:?}: expected HOST:PORT, e.g. 127.0.0.1:3000")
                 })?;
             }
+            "--store" => out.store = StoreUrl::parse(&value()?)?,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -119,19 +138,24 @@ fn main() -> ExitCode {
             }
             _ => addr,
         };
-        let server = build_server(&config, &format!("http://{local}"))?;
-        println!("listening on http://{addr}");
-        println!(
-            "issuer {}, {workers} worker thread(s); Ctrl-C to stop",
-            server.config().issuer().unwrap_or("")
-        );
-        println!();
-        println!("Try it:");
-        for line in curl_lines(&config, local) {
-            println!("{line}");
+        let issuer = format!("http://{local}");
+        let run = Run { listener, config: &config, local, workers, store: args.store.describe() };
+        // One server per store type; the rest of the code is generic over the store.
+        match &args.store {
+            StoreUrl::Memory => run.serve(build_server(&config, &issuer)?).await,
+            StoreUrl::Sqlite(path) => {
+                let store = open_sqlite(path).await?;
+                run.serve(build_server_with(store, &config, &issuer).await?).await
+            }
+            StoreUrl::Postgres { url, schema } => {
+                let store = open_postgres(url, schema).await?;
+                run.serve(build_server_with(store, &config, &issuer).await?).await
+            }
+            StoreUrl::Redis { url, prefix } => {
+                let store = open_redis(url, prefix).await?;
+                run.serve(build_server_with(store, &config, &issuer).await?).await
+            }
         }
-        serve(listener, router(server), shutdown_signal()).await?;
-        Ok(())
     });
     match result {
         Ok(()) => {
@@ -142,5 +166,39 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// A bound listener waiting for its server.
+struct Run<'a> {
+    listener: tokio::net::TcpListener,
+    config: &'a DemoConfig,
+    /// The listening address, loopback instead of unspecified.
+    local: SocketAddr,
+    workers: usize,
+    store: String,
+}
+
+impl Run<'_> {
+    /// Prints the banner and serves `server` until Ctrl-C or SIGTERM.
+    async fn serve<M: DemoStore>(
+        self,
+        server: OAuthServer<M>,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let addr = self.listener.local_addr()?;
+        println!("listening on http://{addr}");
+        println!(
+            "issuer {}, {} worker thread(s), state {}; Ctrl-C to stop",
+            server.config().issuer().unwrap_or(""),
+            self.workers,
+            self.store
+        );
+        println!();
+        println!("Try it:");
+        for line in curl_lines(self.config, self.local) {
+            println!("{line}");
+        }
+        serve(self.listener, router(server), shutdown_signal()).await?;
+        Ok(())
     }
 }

@@ -25,9 +25,13 @@
 //! serve(listener, router(server), std::future::pending()).await?;
 //! # Ok(()) }
 //! ```
+//!
+//! The state lives in memory by default; [`build_server_with`] runs the same server on any
+//! [`DemoStore`]: SQLite, PostgreSQL or Redis, picked with `--store` (see [`store`]).
 
 pub mod config;
 mod page;
+pub mod store;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -35,19 +39,22 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::http::header::{CACHE_CONTROL, CONNECTION, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{Extension, Router};
+use oauth2_server::rate_limit::{RateKey, TokenBucketLimiter};
 use oauth2_server::{
     AuthorizationRequest, AuthorizeError, Client, ClientSecret, GrantType, MemoryStore, OAuthError,
-    OAuthRequest, OAuthServer, Params, PasswordStore, Scope,
+    OAuthRequest, OAuthServer, Params, Scope,
 };
 use serde::Serialize;
 
 pub use config::{ClientConfig, DemoConfig, Profile, UserConfig, BUILTIN_CONFIG};
+pub use store::{DemoStore, StoreUrl};
 
 /// The demo's model: everything in memory; a user is known by their username.
 pub type DemoModel = MemoryStore<String>;
@@ -57,6 +64,21 @@ pub type DemoServer = OAuthServer<DemoModel>;
 
 /// The largest request body accepted (OAuth requests are a few hundred bytes).
 pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// How long a client may take to send a request's headers (slowloris defence): the connection
+/// is closed after that.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long one request may take, reading its body included: then `408 Request Timeout` and the
+/// connection is closed (a slow body cannot hold a connection and its buffer open).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Brute-force limits (OAuth 2.1 2.4.1) for client authentication, the password grant and the
+/// login form: [`LOGIN_BURST`] failures at once per client, username or IP address, then
+/// [`LOGIN_PER_MINUTE`] a minute. Successes are never limited.
+pub const LOGIN_BURST: u32 = 10;
+/// See [`LOGIN_BURST`].
+pub const LOGIN_PER_MINUTE: u32 = 10;
 
 /// A configuration the server cannot start with.
 #[derive(Debug)]
@@ -77,10 +99,34 @@ fn grant_type(name: &str) -> Option<GrantType> {
     }
 }
 
-/// Builds the authorization server for `config`, with `issuer` unless the config names one.
-/// Client secrets are kept as SHA-256 digests.
+/// Builds the authorization server for `config` in memory, with `issuer` unless the config
+/// names one. Client secrets are kept as SHA-256 digests.
 pub fn build_server(config: &DemoConfig, issuer: &str) -> Result<DemoServer, SetupError> {
     let store = MemoryStore::new();
+    for client in config_clients(config)? {
+        store.add_client(client);
+    }
+    for u in &config.users {
+        store.add_user(&u.username, &u.password, u.username.clone());
+    }
+    configure(store, config, issuer)
+}
+
+/// As [`build_server`], on `store`: first loads the config's clients and users into it
+/// ([`DemoStore::load`], replacing entries with the same id or username). A persistent store
+/// must be migrated before (see [`store`]).
+pub async fn build_server_with<M: DemoStore>(
+    store: M,
+    config: &DemoConfig,
+    issuer: &str,
+) -> Result<OAuthServer<M>, SetupError> {
+    store.load(config).await?;
+    configure(store, config, issuer)
+}
+
+/// The config's clients, secrets as SHA-256 digests.
+fn config_clients(config: &DemoConfig) -> Result<Vec<Client>, SetupError> {
+    let mut clients = Vec::with_capacity(config.clients.len());
     for c in &config.clients {
         let client = match &c.secret {
             Some(secret) => Client::confidential(c.id.as_str(), ClientSecret::sha256(secret)),
@@ -101,19 +147,26 @@ pub fn build_server(config: &DemoConfig, issuer: &str) -> Result<DemoServer, Set
             .collect::<Result<Vec<_>, _>>()?;
         let scope = Scope::from_tokens(&c.scopes)
             .map_err(|e| SetupError(format!("client {:?}: scopes: {}", c.id, e.description())))?;
-        store.add_client(
+        clients.push(
             client.redirect_uris(c.redirect_uris.iter().cloned()).grants(grants).with_scope(scope),
         );
     }
-    for u in &config.users {
-        store.add_user(&u.username, &u.password, u.username.clone());
-    }
+    Ok(clients)
+}
+
+/// The server over `store` (already holding the config's clients and users).
+fn configure<M: DemoStore>(
+    store: M,
+    config: &DemoConfig,
+    issuer: &str,
+) -> Result<OAuthServer<M>, SetupError> {
     let mut builder = OAuthServer::builder(store)
         .authorization_code()
         .refresh_token()
         .client_credentials()
         .revocation()
         .introspection()
+        .rate_limiter(TokenBucketLimiter::new(LOGIN_BURST, LOGIN_PER_MINUTE))
         .issuer(config.issuer.as_deref().unwrap_or(issuer));
     if let Some(d) = DemoConfig::lifetime(config.access_token_lifetime) {
         builder = builder.access_token_lifetime(d);
@@ -133,55 +186,109 @@ pub fn build_server(config: &DemoConfig, issuer: &str) -> Result<DemoServer, Set
     built.map_err(|e| SetupError(e.to_string()))
 }
 
-#[derive(Clone)]
-struct App {
-    server: Arc<DemoServer>,
+struct App<M: DemoStore> {
+    server: Arc<OAuthServer<M>>,
     write: Scope,
 }
 
-/// The routes of the demo server over `server`.
-pub fn router(server: DemoServer) -> Router {
+impl<M: DemoStore> Clone for App<M> {
+    fn clone(&self) -> Self {
+        Self { server: self.server.clone(), write: self.write.clone() }
+    }
+}
+
+/// The routes of the demo server over `server` (a [`DemoServer`], or one on another
+/// [`DemoStore`] from [`build_server_with`]).
+pub fn router<M: DemoStore>(server: OAuthServer<M>) -> Router {
     let app = App { server: Arc::new(server), write: Scope::parse("write").expect("valid scope") };
     Router::new()
-        .route("/oauth/authorize", get(authorize).post(authorize))
-        .route("/oauth/token", post(token))
-        .route("/oauth/revoke", post(revoke))
-        .route("/oauth/introspect", post(introspect))
-        .route("/.well-known/oauth-authorization-server", get(metadata))
-        .route("/protected", get(protected))
-        .route("/protected/write", get(protected_write))
+        .route("/oauth/authorize", get(authorize::<M>).post(authorize::<M>))
+        .route("/oauth/token", post(token::<M>))
+        .route("/oauth/revoke", post(revoke::<M>))
+        .route("/oauth/introspect", post(introspect::<M>))
+        .route("/.well-known/oauth-authorization-server", get(metadata::<M>))
+        .route("/protected", get(protected::<M>))
+        .route("/protected/write", get(protected_write::<M>))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(request_timeout))
         .with_state(app)
 }
 
+/// [`REQUEST_TIMEOUT`] for the whole exchange, the body's upload included.
+async fn request_timeout(req: Request, next: Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let mut response = Response::new(Body::from("request timed out\n"));
+            *response.status_mut() = StatusCode::REQUEST_TIMEOUT;
+            response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+            response
+        }
+    }
+}
+
 /// Serves `router` on `listener` until `shutdown` completes, then lets open requests finish.
+///
+/// HTTP/1.1 with [`HEADER_READ_TIMEOUT`]; each request carries the peer's address as
+/// `ConnectInfo<SocketAddr>` (the login form's per-IP limit).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    use axum::serve::ListenerExt as _;
-    // Small request/response exchanges: do not wait for Nagle.
-    let listener = listener.tap_io(|tcp| {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt as _;
+
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (tcp, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(_) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // Small request/response exchanges: do not wait for Nagle.
         let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+        let service = router.clone().map_request(move |req: axum::http::Request<_>| {
+            let mut req = req.map(Body::new);
+            req.extensions_mut().insert(ConnectInfo(peer));
+            req
+        });
+        let conn = http.serve_connection(TokioIo::new(tcp), TowerToHyperService::new(service));
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
-async fn token(State(app): State<App>, req: OAuthRequest) -> Response {
+async fn token<M: DemoStore>(State(app): State<App<M>>, req: OAuthRequest) -> Response {
     app.server.token_response(&req).await.into_response()
 }
 
-async fn revoke(State(app): State<App>, req: OAuthRequest) -> Response {
+async fn revoke<M: DemoStore>(State(app): State<App<M>>, req: OAuthRequest) -> Response {
     app.server.revoke_response(&req).await.into_response()
 }
 
-async fn introspect(State(app): State<App>, req: OAuthRequest) -> Response {
+async fn introspect<M: DemoStore>(State(app): State<App<M>>, req: OAuthRequest) -> Response {
     app.server.introspect_response(&req).await.into_response()
 }
 
 /// RFC 8414 3: the metadata document, JSON, cacheable.
-async fn metadata(State(app): State<App>) -> Response {
+async fn metadata<M: DemoStore>(State(app): State<App<M>>) -> Response {
     // The demo server always has an issuer (from the config, or its own address).
     let body = app.server.metadata().map(|m| serde_json::to_vec(&m).unwrap_or_default());
     let mut response = Response::new(Body::from(body.unwrap_or_default()));
@@ -196,7 +303,11 @@ struct Me<'a> {
     scope: &'a str,
 }
 
-async fn resource(app: &App, req: &OAuthRequest, scope: Option<&Scope>) -> Response {
+async fn resource<M: DemoStore>(
+    app: &App<M>,
+    req: &OAuthRequest,
+    scope: Option<&Scope>,
+) -> Response {
     match app.server.authenticate(req, scope).await {
         Ok(auth) => {
             let me = Me {
@@ -218,11 +329,11 @@ async fn resource(app: &App, req: &OAuthRequest, scope: Option<&Scope>) -> Respo
     }
 }
 
-async fn protected(State(app): State<App>, req: OAuthRequest) -> Response {
+async fn protected<M: DemoStore>(State(app): State<App<M>>, req: OAuthRequest) -> Response {
     resource(&app, &req, None).await
 }
 
-async fn protected_write(State(app): State<App>, req: OAuthRequest) -> Response {
+async fn protected_write<M: DemoStore>(State(app): State<App<M>>, req: OAuthRequest) -> Response {
     let write = app.write.clone();
     resource(&app, &req, Some(&write)).await
 }
@@ -271,7 +382,11 @@ fn authorize_error(err: AuthorizeError) -> Response {
 /// `GET`: validate and show the page. `POST`: validate again (the form carries the request),
 /// check the credentials, then approve or deny. The POST carries the user's credentials itself,
 /// so it needs no session or CSRF token (the contract's choice).
-async fn authorize(State(app): State<App>, req: OAuthRequest) -> Response {
+async fn authorize<M: DemoStore>(
+    State(app): State<App<M>>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    req: OAuthRequest,
+) -> Response {
     let auth = match app.server.authorize(&req).await {
         Ok(auth) => auth,
         Err(err) => return authorize_error(err),
@@ -287,8 +402,27 @@ async fn authorize(State(app): State<App>, req: OAuthRequest) -> Response {
     match form.get("decision") {
         Some("deny") => app.server.deny(auth).into_response(),
         Some("approve") => {
+            // Brute-force limit (OAuth 2.1 2.4.1): failed logins per username and per address.
+            let ip = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
+            let limiter = app.server.rate_limiter();
+            let keys = || std::iter::once(RateKey::User(username)).chain(ip.map(RateKey::Ip));
+            if let Some(limiter) = limiter {
+                if let Some(wait) = keys().filter_map(|k| limiter.blocked(k)).max() {
+                    let secs = wait.as_secs().max(1);
+                    let msg = format!(
+                        "Too many failed sign-in attempts. Please wait {secs} seconds and try again."
+                    );
+                    let mut page =
+                        consent_page(StatusCode::TOO_MANY_REQUESTS, &req, &auth, Some(&msg), username);
+                    page.headers_mut().insert(RETRY_AFTER, HeaderValue::from(secs));
+                    return page;
+                }
+            }
             let password = form.get("password").unwrap_or("");
             let user = app.server.model().get_user(username, password, auth.client()).await;
+            if let (Ok(None), Some(limiter)) = (&user, limiter) {
+                keys().for_each(|k| limiter.record_failure(k));
+            }
             match user {
                 Ok(Some(user)) => match app.server.approve(auth, user).await {
                     Ok(response) => response.into_response(),
