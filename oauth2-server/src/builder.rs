@@ -18,7 +18,9 @@ use crate::model::{
     AuthorizationCodeStore, ClientCredentialsStore, OAuthModel, PasswordStore, RefreshTokenStore,
     RevocationStore, UserClaims,
 };
-use crate::profile::{AllowsPassword, AllowsProfile, BuilderState, OAuth2, ProfileChoice};
+use crate::profile::{
+    AllowsPassword, AllowsProfile, BuilderState, OAuth2, OAuth2WithPassword, ProfileChoice,
+};
 use crate::rate_limit::RateLimiter;
 use crate::server::{CoreModel, Grants, OAuthServer};
 
@@ -120,7 +122,7 @@ impl<M: CoreModel, S: BuilderState> ServerBuilder<M, S> {
 
     /// Enables the `password` grant (RFC 6749 4.3). RFC 9700 2.4: it "MUST NOT be used"; it
     /// is here for migrations, and absent from the OAuth 2.1 profile.
-    pub fn password(mut self) -> ServerBuilder<M, S::WithPassword>
+    pub fn password(mut self) -> ServerBuilder<M, OAuth2WithPassword>
     where
         M: PasswordStore<<M as OAuthModel>::User>,
         S: AllowsPassword,

@@ -56,17 +56,12 @@ impl BuilderState for OAuth21 {
     label = "`.password()` is not available after `.profile(Profile::OAuth21)`",
     note = "RFC 9700 2.4: the resource owner password credentials grant MUST NOT be used, and OAuth 2.1 removed it; use `.authorization_code()` with PKCE, or drop `.profile(Profile::OAuth21)`"
 )]
-pub trait AllowsPassword: BuilderState {
-    /// The state after `.password()`.
-    type WithPassword: BuilderState;
-}
+pub trait AllowsPassword: BuilderState {}
 
-impl AllowsPassword for OAuth2 {
-    type WithPassword = OAuth2WithPassword;
-}
-impl AllowsPassword for OAuth2WithPassword {
-    type WithPassword = OAuth2WithPassword;
-}
+#[diagnostic::do_not_recommend]
+impl AllowsPassword for OAuth2 {}
+#[diagnostic::do_not_recommend]
+impl AllowsPassword for OAuth2WithPassword {}
 
 /// States from which a profile may be chosen.
 #[diagnostic::on_unimplemented(
@@ -76,7 +71,9 @@ impl AllowsPassword for OAuth2WithPassword {
 )]
 pub trait AllowsProfile: BuilderState {}
 
+#[diagnostic::do_not_recommend]
 impl AllowsProfile for OAuth2 {}
+#[diagnostic::do_not_recommend]
 impl AllowsProfile for OAuth21 {}
 
 /// A profile to pass to [`ServerBuilder::profile`](crate::ServerBuilder::profile).

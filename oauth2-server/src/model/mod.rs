@@ -83,7 +83,7 @@ pub trait AccessTokenStore<U>: Send + Sync {
 
 /// Saves and atomically consumes authorization codes. The `authorization_code` grant needs it.
 #[diagnostic::on_unimplemented(
-    message = "grant `authorization_code` is enabled but `{Self}` does not implement `AuthorizationCodeStore<{U}>`",
+    message = "`{Self}` does not implement `AuthorizationCodeStore<{U}>`, which grant `authorization_code` needs",
     label = "this model cannot store authorization codes",
     note = "implement `AuthorizationCodeStore<{U}>` for `{Self}` (needs `save_authorization_code` and `take_authorization_code`), or delegate it to a field with `#[oauth(codes)]`"
 )]
@@ -104,9 +104,9 @@ pub trait AuthorizationCodeStore<U>: Send + Sync {
 
 /// Finds and revokes refresh tokens. The `refresh_token` grant needs it.
 #[diagnostic::on_unimplemented(
-    message = "grant `refresh_token` is enabled but `{Self}` does not implement `RefreshTokenStore<{U}>`",
+    message = "`{Self}` does not implement `RefreshTokenStore<{U}>`, which grant `refresh_token` needs",
     label = "this model cannot look up refresh tokens",
-    note = "implement `RefreshTokenStore<{U}>` for `{Self}` (needs `get_refresh_token` and `revoke_refresh_token`), or delegate it to a field with `#[oauth(refresh)]`"
+    note = "implement `RefreshTokenStore<{U}>` for `{Self}` (needs `get_refresh_token`, `revoke_refresh_token`, and `get_retired_refresh_token` for reuse detection), or delegate it to a field with `#[oauth(refresh)]`"
 )]
 #[async_trait]
 pub trait RefreshTokenStore<U>: Send + Sync {
@@ -135,7 +135,7 @@ pub trait RefreshTokenStore<U>: Send + Sync {
 
 /// Checks resource-owner credentials. The `password` grant needs it.
 #[diagnostic::on_unimplemented(
-    message = "grant `password` is enabled but `{Self}` does not implement `PasswordStore<{U}>`",
+    message = "`{Self}` does not implement `PasswordStore<{U}>`, which grant `password` needs",
     label = "this model cannot check user passwords",
     note = "implement `PasswordStore<{U}>` for `{Self}` (needs `get_user(username, password, client)`), or delegate it to a field with `#[oauth(password)]`"
 )]
@@ -153,7 +153,7 @@ pub trait PasswordStore<U>: Send + Sync {
 
 /// Names the user a client acts for in the `client_credentials` grant.
 #[diagnostic::on_unimplemented(
-    message = "grant `client_credentials` is enabled but `{Self}` does not implement `ClientCredentialsStore<{U}>`",
+    message = "`{Self}` does not implement `ClientCredentialsStore<{U}>`, which grant `client_credentials` needs",
     label = "this model cannot map a client to its user",
     note = "implement `ClientCredentialsStore<{U}>` for `{Self}` (needs `get_user_from_client(client)`; return `Ok(None)` for a token without a user), or delegate it to a field with `#[oauth(client_credentials)]`"
 )]
@@ -165,7 +165,7 @@ pub trait ClientCredentialsStore<U>: Send + Sync {
 
 /// Revokes access tokens. The revocation endpoint (RFC 7009) needs it.
 #[diagnostic::on_unimplemented(
-    message = "revocation is enabled but `{Self}` does not implement `RevocationStore<{U}>`",
+    message = "`{Self}` does not implement `RevocationStore<{U}>`, which token revocation (RFC 7009) needs",
     label = "this model cannot revoke access tokens",
     note = "implement `RevocationStore<{U}>` for `{Self}` (needs `revoke_access_token`), or delegate it to a field with `#[oauth(revocation)]`"
 )]
@@ -194,6 +194,7 @@ pub trait UserClaims {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl UserClaims for String {
     fn username(&self) -> Option<&str> {
         Some(self)
@@ -203,6 +204,7 @@ impl UserClaims for String {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl UserClaims for () {}
 
 /// Decides what scope to grant and whether a token covers a required scope. Both methods have
