@@ -80,7 +80,9 @@ fn split_loopback(uri: &str) -> Option<Loopback<'_>> {
         Some(port_and_rest) => {
             let end =
                 port_and_rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(port_and_rest.len());
-            if end == 0 || end > 5 {
+            // A port is 1-5 digits of at most 65535 (RFC 3986 3.2.3 allows more digits, but no
+            // browser or URL parser takes `:99999`).
+            if end == 0 || end > 5 || port_and_rest[..end].parse::<u16>().is_err() {
                 return None;
             }
             &port_and_rest[end..]
@@ -168,6 +170,10 @@ mod tests {
         assert!(resolve_redirect_uri(&c, Some("http://127.0.0.1.evil.example:1/cb")).is_err());
         assert!(resolve_redirect_uri(&c, Some("http://127.0.0.1:1@evil.example/cb")).is_err());
         assert!(resolve_redirect_uri(&c, Some("https://127.0.0.1:51234/cb")).is_err());
+        // Not a port (found by tests/tests/adversarial_http.rs): never a loopback variant.
+        assert!(resolve_redirect_uri(&c, Some("http://127.0.0.1:99999/cb")).is_err());
+        assert!(resolve_redirect_uri(&c, Some("http://127.0.0.1:65536/cb")).is_err());
+        assert!(resolve_redirect_uri(&c, Some("http://127.0.0.1:65535/cb")).is_ok());
     }
 
     #[test]
