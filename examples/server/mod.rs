@@ -412,8 +412,13 @@ async fn authorize<M: DemoStore>(
                     let msg = format!(
                         "Too many failed sign-in attempts. Please wait {secs} seconds and try again."
                     );
-                    let mut page =
-                        consent_page(StatusCode::TOO_MANY_REQUESTS, &req, &auth, Some(&msg), username);
+                    let mut page = consent_page(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        &req,
+                        &auth,
+                        Some(&msg),
+                        username,
+                    );
                     page.headers_mut().insert(RETRY_AFTER, HeaderValue::from(secs));
                     return page;
                 }
