@@ -18,6 +18,7 @@
 //! the store stay valid across restarts.
 
 use std::future::Future;
+use std::time::Duration;
 
 use oauth2_server::store::postgres::PostgresStore;
 use oauth2_server::store::redis::RedisStore;
@@ -168,25 +169,47 @@ fn take_param(url: &str, name: &str) -> Result<(String, String), String> {
     }
 }
 
+/// How long opening and migrating a store may take before the server gives up (the drivers
+/// would otherwise keep retrying an unreachable database).
+pub const OPEN_TIMEOUT: Duration = Duration::from_secs(15);
+
+async fn within<T>(
+    what: &str,
+    open: impl Future<Output = Result<T, SetupError>>,
+) -> Result<T, SetupError> {
+    tokio::time::timeout(OPEN_TIMEOUT, open).await.unwrap_or_else(|_| {
+        Err(SetupError(format!("{what}: no answer within {} s", OPEN_TIMEOUT.as_secs())))
+    })
+}
+
 /// Opens the SQLite store at `path` and migrates it.
 pub async fn open_sqlite(path: &str) -> Result<SqliteStore<String>, SetupError> {
-    let store = SqliteStore::open(path).await.map_err(store_err(&format!("SQLite {path}")))?;
-    store.migrate().await.map_err(store_err("SQLite migrate"))?;
-    Ok(store)
+    within("SQLite", async {
+        let store = SqliteStore::open(path).await.map_err(store_err(&format!("SQLite {path}")))?;
+        store.migrate().await.map_err(store_err("SQLite migrate"))?;
+        Ok(store)
+    })
+    .await
 }
 
 /// Connects to PostgreSQL and migrates `schema`.
 pub async fn open_postgres(url: &str, schema: &str) -> Result<PostgresStore<String>, SetupError> {
-    let store = PostgresStore::connect(url, schema).await.map_err(store_err("PostgreSQL"))?;
-    store.migrate().await.map_err(store_err("PostgreSQL migrate"))?;
-    Ok(store)
+    within("PostgreSQL", async {
+        let store = PostgresStore::connect(url, schema).await.map_err(store_err("PostgreSQL"))?;
+        store.migrate().await.map_err(store_err("PostgreSQL migrate"))?;
+        Ok(store)
+    })
+    .await
 }
 
 /// Connects to Redis and records the key layout under `prefix`.
 pub async fn open_redis(url: &str, prefix: &str) -> Result<RedisStore<String>, SetupError> {
-    let store = RedisStore::connect(url, prefix).await.map_err(store_err("Redis"))?;
-    store.migrate().await.map_err(store_err("Redis migrate"))?;
-    Ok(store)
+    within("Redis", async {
+        let store = RedisStore::connect(url, prefix).await.map_err(store_err("Redis"))?;
+        store.migrate().await.map_err(store_err("Redis migrate"))?;
+        Ok(store)
+    })
+    .await
 }
 
 #[cfg(test)]
