@@ -48,8 +48,14 @@ impl Wake for NoopWake {
 /// Polls a future to completion on this thread. `MemoryStore` never returns `Pending`; if a
 /// future did, this would spin.
 fn block_on<F: Future>(fut: F) -> F::Output {
-    let waker = Waker::from(Arc::new(NoopWake));
-    let mut cx = Context::from_waker(&waker);
+    thread_local! {
+        static WAKER: Waker = Waker::from(Arc::new(NoopWake));
+    }
+    WAKER.with(|waker| poll_to_end(fut, waker))
+}
+
+fn poll_to_end<F: Future>(fut: F, waker: &Waker) -> F::Output {
+    let mut cx = Context::from_waker(waker);
     let mut fut = std::pin::pin!(fut);
     loop {
         if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {

@@ -50,17 +50,23 @@ pub(crate) fn presented_credentials<'a>(
                 "the token endpoint authenticates clients with HTTP Basic or client_secret_post",
             ));
         }
-        let decoded = STANDARD
+        let mut decoded = STANDARD
             .decode(rest.trim())
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
-        let (id, secret) = decoded
-            .split_once(':')
+        let colon =
+            decoded.find(':').ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
+        let id = form_decode(&decoded[..colon])
             .ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
-        let id = form_decode(id).ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
-        let secret =
-            form_decode(secret).ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
+        // The decoded buffer becomes the secret when there is nothing to unescape in it.
+        let secret = if decoded[colon + 1..].bytes().any(|b| b == b'+' || b == b'%') {
+            form_decode(&decoded[colon + 1..])
+                .ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?
+        } else {
+            decoded.drain(..=colon);
+            decoded
+        };
         if form.contains("client_secret") {
             return Err(OAuthError::invalid_request(
                 "client credentials in both the Authorization header and the body; use one method (RFC 6749 2.3)",
@@ -125,20 +131,20 @@ impl<M: CoreModel> OAuthServer<M> {
     ) -> Result<Arc<Client>, OAuthError> {
         let presented = presented_credentials(req, form)?;
         let via_basic = presented.as_ref().is_some_and(|p| p.via_basic);
-        let client_id = presented.as_ref().map(|p| p.client_id.clone());
+        let client_id = presented.as_ref().map(|p| &*p.client_id);
         // OAuth 2.1 2.4.1: brute-force protection of client secrets.
-        if let (Some(limiter), Some(id)) = (&self.rate_limiter, client_id.as_deref()) {
+        if let (Some(limiter), Some(id)) = (&self.rate_limiter, client_id) {
             if let Some(wait) = limiter.blocked(RateKey::Client(id)) {
                 return Err(OAuthError::too_many_attempts(wait));
             }
         }
-        self.check_client(presented, grant).await.map_err(|err| {
+        self.check_client(presented.as_ref(), grant).await.map_err(|err| {
             if err.code() == crate::ErrorCode::InvalidClient {
-                if let (Some(limiter), Some(id)) = (&self.rate_limiter, client_id.as_deref()) {
+                if let (Some(limiter), Some(id)) = (&self.rate_limiter, client_id) {
                     limiter.record_failure(RateKey::Client(id));
                 }
                 self.audit(AuditEvent::ClientAuthenticationFailed {
-                    client_id: client_id.as_deref(),
+                    client_id,
                     reason: err.description_static().unwrap_or("client authentication failed"),
                 });
             }
@@ -154,7 +160,7 @@ impl<M: CoreModel> OAuthServer<M> {
 
     async fn check_client(
         &self,
-        presented: Option<PresentedCredentials<'_>>,
+        presented: Option<&PresentedCredentials<'_>>,
         grant: Option<&GrantType>,
     ) -> Result<Arc<Client>, OAuthError> {
         let presented = presented.ok_or_else(|| {

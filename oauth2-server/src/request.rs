@@ -163,7 +163,18 @@ impl<'a> Params<'a> {
     /// Parses and rejects any parameter that appears more than once (RFC 6749 3.1: "Request
     /// and response parameters MUST NOT be included more than once").
     pub fn parse(raw: &'a [u8]) -> Result<Self, OAuthError> {
-        let pairs: Vec<_> = form_urlencoded::parse(raw).collect();
+        // The same rules as `form_urlencoded::parse` (pairs split on `&`, empty pieces skipped,
+        // name and value split on the first `=`, `+` is a space, `%XX` a byte, invalid escapes
+        // kept, invalid UTF-8 replaced), but one exact allocation for the pairs and none for a
+        // component without `+` or `%`.
+        let mut pairs = Vec::with_capacity(raw.iter().filter(|&&b| b == b'&').count() + 1);
+        for piece in raw.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
+            let (name, value) = match piece.iter().position(|&b| b == b'=') {
+                Some(i) => (&piece[..i], &piece[i + 1..]),
+                None => (piece, &piece[piece.len()..]),
+            };
+            pairs.push((decode_component(name), decode_component(value)));
+        }
         let repeated = if pairs.len() <= 16 {
             pairs.iter().enumerate().any(|(i, (k, _))| pairs[..i].iter().any(|(p, _)| p == k))
         } else {
@@ -209,6 +220,46 @@ impl<'a> Params<'a> {
     }
 }
 
+/// Decodes one `application/x-www-form-urlencoded` component, borrowing when there is nothing
+/// to decode.
+fn decode_component(raw: &[u8]) -> Cow<'_, str> {
+    if !raw.iter().any(|&b| b == b'+' || b == b'%') {
+        return match std::str::from_utf8(raw) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(raw),
+        };
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (raw.get(i + 1).and_then(hex_val), raw.get(i + 2).and_then(hex_val)) {
+                (Some(hi), Some(lo)) => {
+                    out.push(hi << 4 | lo);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    match String::from_utf8(out) {
+        Ok(s) => Cow::Owned(s),
+        Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    }
+}
+
+fn hex_val(b: &u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
 /// The parameters of a request that may come in the query or the body: the authorization
 /// endpoint accepts both (RFC 6749 3.1: GET is required, POST is allowed).
 #[derive(Debug, Default, Clone)]
@@ -249,6 +300,29 @@ mod tests {
         let mut raw = (0..100).map(|i| format!("p{i}=v")).collect::<Vec<_>>().join("&");
         raw.push_str("&p42=again");
         assert!(Params::parse(raw.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn parse_agrees_with_form_urlencoded() {
+        let cases: &[&[u8]] = &[
+            b"",
+            b"&&a=1&&b&c=&=d&e==f",
+            b"scope=read%20write+x&r=http%3A%2F%2Fh%2Fcb",
+            b"bad=%zz%4&pct=%&tail=%4",
+            b"utf=%C3%A9&raw=caf\xc3\xa9&invalid=%FF%FE&rawbad=\xff",
+            b"k%3D=v%26w",
+        ];
+        for raw in cases {
+            let ours: Vec<(String, String)> = Params::parse(raw)
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            let theirs: Vec<(String, String)> = form_urlencoded::parse(raw)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            assert_eq!(ours, theirs, "{:?}", String::from_utf8_lossy(raw));
+        }
     }
 
     #[test]

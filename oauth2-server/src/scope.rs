@@ -29,6 +29,9 @@ impl Scope {
     /// %x5D-7E )`; any other character is `invalid_scope`. An empty or all-space string gives
     /// the empty scope.
     pub fn parse(raw: &str) -> Result<Self, OAuthError> {
+        if is_normalized(raw) {
+            return Ok(Self(Arc::from(raw)));
+        }
         let mut out = String::with_capacity(raw.len());
         for token in raw.split(' ').filter(|t| !t.is_empty()) {
             if !token.bytes().all(is_scope_char) {
@@ -44,6 +47,15 @@ impl Scope {
             }
         }
         Ok(Self(Arc::from(out)))
+    }
+
+    /// [`Scope::parse`], sharing `known` when `raw` is exactly its string (a request asking
+    /// for the client's registered scopes, the usual case): no allocation.
+    pub(crate) fn parse_as(raw: &str, known: Option<&Scope>) -> Result<Self, OAuthError> {
+        match known {
+            Some(known) if known.as_str() == raw => Ok(known.clone()),
+            _ => Self::parse(raw),
+        }
     }
 
     /// Builds a scope from tokens; fails like [`Scope::parse`] on invalid characters.
@@ -76,13 +88,27 @@ impl Scope {
 
     /// True when `token` is one of the scope tokens.
     pub fn contains(&self, token: &str) -> bool {
-        self.iter().any(|t| t == token)
+        !token.is_empty() && self.0.as_bytes().split(|&b| b == b' ').any(|t| t == token.as_bytes())
     }
 
     /// True when every token of `self` is in `other`.
     pub fn is_subset_of(&self, other: &Scope) -> bool {
-        self.iter().all(|t| other.contains(t))
+        Arc::ptr_eq(&self.0, &other.0)
+            || self.0 == other.0
+            || self.iter().all(|t| other.contains(t))
     }
+}
+
+/// True when `raw` is already what [`Scope::parse`] would make of it: valid tokens, single
+/// spaces, no repeats.
+fn is_normalized(raw: &str) -> bool {
+    if raw.starts_with(' ') || raw.ends_with(' ') || raw.contains("  ") {
+        return false;
+    }
+    if !raw.bytes().all(|b| b == b' ' || is_scope_char(b)) {
+        return false;
+    }
+    raw.split(' ').enumerate().all(|(i, token)| !raw.split(' ').take(i).any(|t| t == token))
 }
 
 fn is_scope_char(b: u8) -> bool {
@@ -121,6 +147,16 @@ mod tests {
     #[test]
     fn scope_parse_normalizes_spaces_and_duplicates() {
         assert_eq!(Scope::parse("  a b  a c ").unwrap().as_str(), "a b c");
+    }
+
+    #[test]
+    fn normalized_fast_path_agrees_with_the_general_one() {
+        for raw in ["", "a", "a b", "a b a", "b a", " a", "a ", "a  b", "a\"b", "x y z y"] {
+            assert_eq!(is_normalized(raw), raw.is_empty() || matches!(raw, "a" | "a b" | "b a"));
+        }
+        let known = Scope::parse("read write").unwrap();
+        assert_eq!(Scope::parse_as("read write", Some(&known)).unwrap(), known);
+        assert_eq!(Scope::parse_as("write  read", Some(&known)).unwrap().as_str(), "write read");
     }
 
     #[test]

@@ -153,7 +153,11 @@ impl<M: CoreModel> OAuthServer<M> {
                 "the client may not use the authorization_code grant",
             )));
         }
-        let requested_scope = match params.get("scope").map(Scope::parse).transpose() {
+        let requested_scope = match params
+            .get("scope")
+            .map(|raw| Scope::parse_as(raw, client.allowed_scope()))
+            .transpose()
+        {
             Ok(scope) => scope,
             Err(err) => return Err(fail(err)),
         };

@@ -131,6 +131,27 @@ impl<M: CoreModel> OAuthServer<M> {
             .duration_since(access.data.issued_at)
             .map(|d| d.as_secs())
             .unwrap_or(0);
+        if !self.config.extended_token_attributes {
+            // The members in the order serde_json's (sorted) map writes them, so the body is
+            // byte for byte what the map path below gives, without building a map.
+            let refresh = tokens.refresh.as_ref().map(|r| r.value.expose());
+            let scope = access.data.scope.as_str();
+            let value = access.value.expose();
+            let mut body =
+                String::with_capacity(96 + value.len() + refresh.map_or(0, str::len) + scope.len());
+            body.push_str("{\"access_token\":");
+            push_json_str(&mut body, value);
+            body.push_str(",\"expires_in\":");
+            push_u64(&mut body, expires_in);
+            if let Some(refresh) = refresh {
+                body.push_str(",\"refresh_token\":");
+                push_json_str(&mut body, refresh);
+            }
+            body.push_str(",\"scope\":");
+            push_json_str(&mut body, scope);
+            body.push_str(",\"token_type\":\"Bearer\"}");
+            return OAuthResponse::json(StatusCode::OK, body).no_store();
+        }
         let mut body = serde_json::Map::with_capacity(6);
         body.insert("access_token".into(), access.value.expose().into());
         body.insert("token_type".into(), "Bearer".into());
@@ -152,6 +173,35 @@ impl<M: CoreModel> OAuthServer<M> {
     }
 }
 
+/// Appends `value` as a JSON string: as is when nothing in it needs escaping (token values,
+/// scopes), else escaped by serde_json.
+fn push_json_str(out: &mut String, value: &str) {
+    // No early exit: the loop vectorizes.
+    let needs_escape =
+        value.bytes().fold(false, |acc, b| acc | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    if !needs_escape {
+        out.push('"');
+        out.push_str(value);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::Value::from(value).to_string());
+    }
+}
+
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
+}
+
 fn unsupported() -> OAuthError {
     OAuthError::new(
         crate::ErrorCode::UnsupportedGrantType,
@@ -166,5 +216,24 @@ fn check_client_grant(client: &Client, grant: &GrantType) -> Result<(), OAuthErr
         Ok(())
     } else {
         Err(OAuthError::unauthorized_client("the client may not use this grant type"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_writers_agree_with_serde_json() {
+        for v in ["", "abc-_~+/=", "a\"b", "a\\b", "line\nbreak", "\u{1}", "caf\u{e9}", "\u{7f}"] {
+            let mut out = String::new();
+            push_json_str(&mut out, v);
+            assert_eq!(out, serde_json::Value::from(v).to_string(), "{v:?}");
+        }
+        for n in [0u64, 7, 10, 3600, u64::MAX] {
+            let mut out = String::new();
+            push_u64(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
     }
 }

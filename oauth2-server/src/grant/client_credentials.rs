@@ -29,7 +29,10 @@ where
                 "client_credentials is only for confidential clients (RFC 6749 4.4)",
             ));
         }
-        let requested = params.get("scope").map(Scope::parse).transpose()?;
+        let requested = params
+            .get("scope")
+            .map(|raw| Scope::parse_as(raw, client.allowed_scope()))
+            .transpose()?;
         let user = server.model.get_user_from_client(client).await?;
         let scope = server.validate_scope(user.as_ref(), client, requested.as_ref()).await?;
         // RFC 6749 4.4.3: "A refresh token SHOULD NOT be included."

@@ -23,7 +23,10 @@ where
         params: &Params<'_>,
         client: &Client,
     ) -> Result<Outcome<M::User>, OAuthError> {
-        let requested = params.get("scope").map(Scope::parse).transpose()?;
+        let requested = params
+            .get("scope")
+            .map(|raw| Scope::parse_as(raw, client.allowed_scope()))
+            .transpose()?;
         let username = params
             .get("username")
             .ok_or_else(|| OAuthError::invalid_request("missing parameter: username"))?;
