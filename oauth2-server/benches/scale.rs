@@ -1,0 +1,241 @@
+//! How `MemoryStore` behaves as it grows: authenticate latency and memory per live access
+//! token from 10^3 to 10^6 live tokens (10^7 with `SCALE_MAX=7`), the expiry sweeps keeping a
+//! long run bounded, and one vs two threads.
+//!
+//! ```text
+//! cargo bench -p oauth2-server --bench scale              # the curve, 10^3 .. 10^6
+//! SCALE_MAX=7 cargo bench -p oauth2-server --bench scale  # .. 10^7 (about 3 GiB, a minute)
+//! SCALE_PURGE_SECS=20 cargo bench -p oauth2-server --bench scale -- purge
+//! ```
+//!
+//! Each size runs in a fresh child process, so that its RSS growth is its own. Times are CPU
+//! time of the measuring thread (`/proc/thread-self/schedstat`), not wall-clock time, so that
+//! other processes on a shared machine do not inflate them; wall-clock figures are printed
+//! next to them.
+//!
+//! - `hot`: the same token every time (the HTTP harness' case);
+//! - `random`: a different token each time, out of 4096 picked at random among the N live ones,
+//!   visited in a shuffled order (a server with many active clients: cache misses grow with N).
+#![allow(missing_docs)]
+
+use std::future::Future;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::{Duration, Instant, SystemTime};
+
+use oauth2_server::{
+    AccessTokenStore, Client, ClientSecret, GrantType, Issued, MemoryStore, NewTokens,
+    OAuthRequest, OAuthServer, Scope, Secret, Token,
+};
+use rand::seq::SliceRandom as _;
+
+struct NoopWake;
+
+impl Wake for NoopWake {
+    fn wake(self: Arc<Self>) {}
+}
+
+fn block_on<F: Future>(fut: F) -> F::Output {
+    let waker = Waker::from(Arc::new(NoopWake));
+    let mut cx = Context::from_waker(&waker);
+    let mut fut = std::pin::pin!(fut);
+    loop {
+        if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
+            return out;
+        }
+    }
+}
+
+type Server = OAuthServer<MemoryStore<String>>;
+
+fn server(lifetime: Duration) -> Server {
+    let store = MemoryStore::new();
+    store.add_client(
+        Client::confidential("bench-client", ClientSecret::sha256("bench-secret"))
+            .grants([GrantType::ClientCredentials])
+            .scopes("read write")
+            .unwrap(),
+    );
+    OAuthServer::builder(store)
+        .client_credentials()
+        .access_token_lifetime(lifetime)
+        .build()
+        .unwrap()
+}
+
+/// Resident set size in bytes (`/proc/self/statm`, second field, in pages).
+fn rss() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+    pages * 4096
+}
+
+/// CPU time of this thread, in nanoseconds.
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|t| t.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn bearer(token: &str) -> OAuthRequest {
+    OAuthRequest::get("").with_header("authorization", &format!("Bearer {token}"))
+}
+
+/// Fills a store with `n` live client_credentials-like access tokens (client id and scope
+/// shared, as the server issues them); returns 4096 of their values.
+fn fill(server: &Server, n: usize) -> Vec<String> {
+    let client_id: Arc<str> = Arc::from("bench-client");
+    let scope = Scope::parse("read write").unwrap();
+    let now = SystemTime::now();
+    let keep_every = (n / 4096).max(1);
+    let mut kept = Vec::with_capacity(4096);
+    for i in 0..n {
+        let value = Secret::generate();
+        if i % keep_every == 0 && kept.len() < 4096 {
+            kept.push(value.expose().to_owned());
+        }
+        let tokens = NewTokens {
+            access: Issued {
+                value,
+                data: Token {
+                    client_id: client_id.clone(),
+                    user: None,
+                    scope: scope.clone(),
+                    grant_id: None,
+                    issued_at: now,
+                    expires_at: now + Duration::from_secs(3600),
+                },
+            },
+            refresh: None,
+        };
+        block_on(server.model().save_token(&tokens)).unwrap();
+    }
+    kept
+}
+
+/// Authenticates `reqs` round-robin `ops` times; returns (CPU ns/op, wall ns/op).
+fn measure(server: &Server, reqs: &[OAuthRequest], ops: usize) -> (f64, f64) {
+    let read = Scope::parse("read").unwrap();
+    let (cpu0, wall0) = (thread_cpu_ns(), Instant::now());
+    for i in 0..ops {
+        let auth = block_on(server.authenticate(&reqs[i % reqs.len()], Some(&read)));
+        assert!(auth.is_ok());
+    }
+    let cpu = (thread_cpu_ns() - cpu0) as f64 / ops as f64;
+    (cpu, wall0.elapsed().as_nanos() as f64 / ops as f64)
+}
+
+fn median(mut v: Vec<(f64, f64)>) -> (f64, f64) {
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    v[v.len() / 2]
+}
+
+/// One size, in this (child) process: prints one table row.
+fn one_size(n: usize) {
+    let server = server(Duration::from_secs(3600));
+    let before = rss();
+    let fill_start = Instant::now();
+    let kept = fill(&server, n);
+    let fill_secs = fill_start.elapsed().as_secs_f64();
+    let after = rss();
+    assert_eq!(server.model().access_token_count(), n);
+    let mut random: Vec<OAuthRequest> = kept.iter().map(|t| bearer(t)).collect();
+    random.shuffle(&mut rand::thread_rng());
+    let hot = [bearer(&kept[0])];
+    let ops = 400_000;
+    measure(&server, &random, ops / 4); // warm-up
+    let hot_t = median((0..5).map(|_| measure(&server, &hot, ops)).collect());
+    let random_t = median((0..5).map(|_| measure(&server, &random, ops)).collect());
+    println!(
+        "| {n} | {:.0} | {:.0} ({:.0}) | {:.0} ({:.0}) | {:.1} | {:.1} |",
+        (after.saturating_sub(before)) as f64 / n as f64,
+        hot_t.0,
+        hot_t.1,
+        random_t.0,
+        random_t.1,
+        after as f64 / (1 << 20) as f64,
+        fill_secs,
+    );
+}
+
+/// Tokens living 1 s issued through `token()` as fast as possible for `secs` seconds: the
+/// live count and RSS stay bounded (sweeps of one shard every 1024 writes, plus a
+/// `purge_expired` every second here).
+fn purge(secs: u64) {
+    let server = server(Duration::from_secs(1));
+    let req = OAuthRequest::post_form("grant_type=client_credentials&scope=read")
+        .with_header("authorization", "Basic YmVuY2gtY2xpZW50OmJlbmNoLXNlY3JldA==");
+    println!("| second | issued (total) | live access tokens | RSS MiB |");
+    println!("|---:|---:|---:|---:|");
+    let start = Instant::now();
+    let mut issued = 0u64;
+    for second in 1..=secs {
+        while start.elapsed() < Duration::from_secs(second) {
+            for _ in 0..256 {
+                block_on(server.token(&req)).unwrap();
+            }
+            issued += 256;
+        }
+        let live_before_purge = server.model().access_token_count();
+        let purged = server.model().purge_expired();
+        println!(
+            "| {second} | {issued} | {live_before_purge} (purge_expired removed {purged}) | {:.1} |",
+            rss() as f64 / (1 << 20) as f64
+        );
+    }
+}
+
+/// Authenticate throughput with 1 and 2 threads (random tokens of a 10^5 store).
+fn threads() {
+    let server = Arc::new(server(Duration::from_secs(3600)));
+    let kept = fill(&server, 100_000);
+    let read = Scope::parse("read").unwrap();
+    println!("| threads | ops/s (wall) |");
+    println!("|---:|---:|");
+    for threads in [1usize, 2] {
+        let ops = 1_000_000;
+        let start = Instant::now();
+        std::thread::scope(|s| {
+            for t in 0..threads {
+                let (server, kept, read) = (&server, &kept, &read);
+                s.spawn(move || {
+                    let reqs: Vec<_> = kept.iter().skip(t).map(|v| bearer(v)).collect();
+                    for i in 0..ops {
+                        assert!(block_on(server.authenticate(&reqs[i % reqs.len()], Some(read)))
+                            .is_ok());
+                    }
+                });
+            }
+        });
+        let rate = (ops * threads) as f64 / start.elapsed().as_secs_f64();
+        println!("| {threads} | {rate:.0} |");
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    if let Some(n) = std::env::var("SCALE_N").ok().and_then(|n| n.parse().ok()) {
+        return one_size(n);
+    }
+    if args.iter().any(|a| a == "purge") {
+        let secs = std::env::var("SCALE_PURGE_SECS").ok().and_then(|s| s.parse().ok());
+        return purge(secs.unwrap_or(10));
+    }
+    if args.iter().any(|a| a == "threads") {
+        return threads();
+    }
+    let max: u32 = std::env::var("SCALE_MAX").ok().and_then(|m| m.parse().ok()).unwrap_or(6);
+    println!(
+        "| live tokens | RSS growth B/token | hot: CPU ns/op (wall) | random: CPU ns/op (wall) | RSS MiB | fill s |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|");
+    let exe = std::env::current_exe().unwrap();
+    for exp in 3..=max {
+        let n = 10usize.pow(exp);
+        let status = std::process::Command::new(&exe).env("SCALE_N", n.to_string()).status();
+        if !status.as_ref().is_ok_and(|s| s.success()) {
+            println!("| {n} | (failed: {status:?}) |");
+        }
+    }
+}
