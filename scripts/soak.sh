@@ -6,8 +6,9 @@
 #
 # Short token lifetimes (access 10 s, refresh 20 s, code 10 s) make expired entries come due
 # during the run, so a flat RSS after warm-up shows they are purged. The load (scripts/
-# soak_load.py): client_credentials, password, /protected, refresh (rotation) and the rotated
-# token again, introspect, revoke, /protected with the revoked token.
+# soak_load.py): client_credentials, password, /protected, refresh (rotation), introspect,
+# revoke (access and refresh tokens), /protected with the revoked token; one round in ten
+# replays a rotated-out refresh token (refused; the family is revoked).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_TOTAL=${SOAK_SECONDS:-60}
