@@ -149,7 +149,10 @@ fn code_issue_redeem(server: &Server, authorize: &OAuthRequest) {
     black_box(tokens);
 }
 
-fn ops(server: &Server) -> Vec<(&'static str, Box<dyn Fn() + '_>)> {
+/// A named operation of the bench.
+type Op<'a> = (&'static str, Box<dyn Fn() + 'a>);
+
+fn ops(server: &Server) -> Vec<Op<'_>> {
     let cc = cc_request();
     let pw = pw_request();
     let bearer = bearer_request(server);
