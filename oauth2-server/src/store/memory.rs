@@ -22,9 +22,16 @@ use crate::token::{
     AuthorizationCode, CodeRedemption, GrantId, Issued, NewTokens, RetiredToken, Token,
 };
 
+use super::token_table::{Key, TokenTable};
+
 const SHARDS: usize = 32;
-/// Every this many writes, one shard is swept for expired entries.
+/// At least this many writes between two sweeps of one shard.
 const SWEEP_EVERY: u64 = 1024;
+/// Sweeps come every `entries / SWEEP_DIVISOR` writes (and at least every [`SWEEP_EVERY`]):
+/// a sweep of one shard visits `entries / SHARDS` entries, so each write pays for
+/// `SWEEP_DIVISOR / SHARDS` = 4 visits whatever the store's size, and a full round of the
+/// shards takes `entries / 4` writes, which bounds how many expired entries wait for it.
+const SWEEP_DIVISOR: u64 = 4 * SHARDS as u64;
 
 /// The keys are SHA-256 digests or random ids: their first bytes are already uniform, so the
 /// map needs no further hashing.
@@ -73,6 +80,25 @@ impl<K: ShardKey, V> Sharded<K, V> {
 
     fn shard(&self, key: &K) -> MutexGuard<'_, FastMap<K, V>> {
         lock(&self.shards[key.shard()])
+    }
+
+    fn len(&self) -> usize {
+        self.shards.iter().map(|s| lock(s).len()).sum()
+    }
+}
+
+/// Access or refresh tokens: compact [`TokenTable`]s in independently locked shards.
+struct TokenShards<U> {
+    shards: Box<[Mutex<TokenTable<U>>]>,
+}
+
+impl<U> TokenShards<U> {
+    fn new() -> Self {
+        Self { shards: (0..SHARDS).map(|_| Mutex::new(TokenTable::default())).collect() }
+    }
+
+    fn shard(&self, key: Key) -> MutexGuard<'_, TokenTable<U>> {
+        lock(&self.shards[key.shard(SHARDS)])
     }
 
     fn len(&self) -> usize {
@@ -134,7 +160,8 @@ fn password_digest(salt: &[u8; 16], password: &str) -> [u8; 32] {
 /// - Thread-safe: token, code and grant maps are split in 32 independently locked shards.
 /// - Hashed at rest: tokens and codes are keyed by [`TokenHash`] (SHA-256), never kept as values.
 /// - Expiry-aware: expired entries are never returned; they are removed when met, by a sweep
-///   of one shard every 1024 writes, and by [`MemoryStore::purge_expired`].
+///   of one shard every 1024 writes (or every `entries / 128` writes in a larger store: each
+///   write pays for a constant amount of sweeping), and by [`MemoryStore::purge_expired`].
 /// - Atomic: [`take_authorization_code`](AuthorizationCodeStore::take_authorization_code) and
 ///   [`revoke_refresh_token`](RefreshTokenStore::revoke_refresh_token) decide under one lock.
 ///
@@ -154,8 +181,8 @@ fn password_digest(salt: &[u8; 16], password: &str) -> [u8; 32] {
 /// ```
 pub struct MemoryStore<U> {
     clients: RwLock<HashMap<String, Arc<Client>>>,
-    access: Sharded<TokenHash, Token<U>>,
-    refresh: Sharded<TokenHash, Token<U>>,
+    access: TokenShards<U>,
+    refresh: TokenShards<U>,
     /// Refresh tokens rotated out, kept until they would have expired (reuse detection).
     retired: Sharded<TokenHash, RetiredToken<U>>,
     codes: Sharded<TokenHash, CodeEntry<U>>,
@@ -163,7 +190,9 @@ pub struct MemoryStore<U> {
     grants: Sharded<GrantId, GrantEntry>,
     users: RwLock<HashMap<String, UserEntry<U>>>,
     client_users: RwLock<HashMap<String, U>>,
+    /// Writes since the last sweep, and how many trigger the next one.
     writes: AtomicU64,
+    sweep_interval: AtomicU64,
     next_sweep: AtomicUsize,
 }
 
@@ -182,14 +211,15 @@ impl<U> Default for MemoryStore<U> {
     fn default() -> Self {
         Self {
             clients: RwLock::default(),
-            access: Sharded::new(),
-            refresh: Sharded::new(),
+            access: TokenShards::new(),
+            refresh: TokenShards::new(),
             retired: Sharded::new(),
             codes: Sharded::new(),
             grants: Sharded::new(),
             users: RwLock::default(),
             client_users: RwLock::default(),
             writes: AtomicU64::new(0),
+            sweep_interval: AtomicU64::new(SWEEP_EVERY),
             next_sweep: AtomicUsize::new(0),
         }
     }
@@ -241,10 +271,7 @@ impl<U: Clone + Send + Sync + 'static> MemoryStore<U> {
     fn sweep_shard(&self, i: usize, now: SystemTime) -> usize {
         let mut removed = 0;
         for map in [&self.access, &self.refresh] {
-            let mut shard = lock(&map.shards[i]);
-            let before = shard.len();
-            shard.retain(|_, t| !t.is_expired_at(now));
-            removed += before - shard.len();
+            removed += lock(&map.shards[i]).remove_expired(now);
         }
         let mut retired = lock(&self.retired.shards[i]);
         let before = retired.len();
@@ -260,8 +287,8 @@ impl<U: Clone + Send + Sync + 'static> MemoryStore<U> {
         let mut grants = lock(&self.grants.shards[i]);
         grants.retain(|_, entry| {
             entry.tokens.retain(|h| {
-                self.access.shard(h).contains_key(h)
-                    || self.refresh.shard(h).contains_key(h)
+                self.access.shard(Key::of(h)).contains(Key::of(h))
+                    || self.refresh.shard(Key::of(h)).contains(Key::of(h))
                     || self.retired.shard(h).contains_key(h)
             });
             !entry.tokens.is_empty() || entry.revoked_until.is_some_and(|t| t > now)
@@ -270,22 +297,26 @@ impl<U: Clone + Send + Sync + 'static> MemoryStore<U> {
     }
 
     fn note_write(&self) {
-        if self.writes.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
-            let i = self.next_sweep.fetch_add(1, Ordering::Relaxed) % SHARDS;
-            self.sweep_shard(i, SystemTime::now());
+        let writes = self.writes.fetch_add(1, Ordering::Relaxed) + 1;
+        if writes < self.sweep_interval.load(Ordering::Relaxed) {
+            return;
         }
+        // Two threads may both get here and sweep two shards: harmless.
+        self.writes.store(0, Ordering::Relaxed);
+        let i = self.next_sweep.fetch_add(1, Ordering::Relaxed) % SHARDS;
+        self.sweep_shard(i, SystemTime::now());
+        let left = lock(&self.access.shards[i]).len()
+            + lock(&self.refresh.shards[i]).len()
+            + lock(&self.codes.shards[i]).len()
+            + lock(&self.retired.shards[i]).len();
+        let entries = left as u64 * SHARDS as u64;
+        self.sweep_interval.store((entries / SWEEP_DIVISOR).max(SWEEP_EVERY), Ordering::Relaxed);
     }
 
     /// Looks a token up in `map`, removing it if expired.
-    fn live_token(map: &Sharded<TokenHash, Token<U>>, value: &str) -> Option<Token<U>> {
-        let key = TokenHash::of(value);
-        let mut shard = map.shard(&key);
-        let token = shard.get(&key)?;
-        if token.is_expired_at(SystemTime::now()) {
-            shard.remove(&key);
-            return None;
-        }
-        Some(token.clone())
+    fn live_token(map: &TokenShards<U>, value: &str) -> Option<Token<U>> {
+        let key = Key::of(&TokenHash::of(value));
+        map.shard(key).get_live(key, SystemTime::now())
     }
 }
 
@@ -303,15 +334,14 @@ impl<U: Clone + Send + Sync + 'static> ClientStore for MemoryStore<U> {
 impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
     async fn save_token(&self, tokens: &NewTokens<U>) -> Result<(), ModelError> {
         let insert = || {
-            let access_key = tokens.access.value.hash();
-            self.access.shard(&access_key).insert(access_key, tokens.access.data.clone());
-            let mut keys = vec![access_key];
-            if let Some(refresh) = &tokens.refresh {
-                let key = refresh.value.hash();
-                self.refresh.shard(&key).insert(key, refresh.data.clone());
-                keys.push(key);
-            }
-            keys
+            let access = tokens.access.value.hash();
+            self.access.shard(Key::of(&access)).insert(Key::of(&access), &tokens.access.data);
+            let refresh = tokens.refresh.as_ref().map(|refresh| {
+                let hash = refresh.value.hash();
+                self.refresh.shard(Key::of(&hash)).insert(Key::of(&hash), &refresh.data);
+                hash
+            });
+            [Some(access), refresh]
         };
         match tokens.access.data.grant_id {
             None => {
@@ -328,7 +358,7 @@ impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
                     return Ok(());
                 }
                 let keys = insert();
-                entry.tokens.extend(keys);
+                entry.tokens.extend(keys.into_iter().flatten());
             }
         }
         self.note_write();
@@ -344,8 +374,8 @@ impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
         let entry = grants.entry(grant_id).or_default();
         entry.revoked_until = Some(SystemTime::now() + REVOKED_GRANT_MEMORY);
         for h in std::mem::take(&mut entry.tokens) {
-            self.access.shard(&h).remove(&h);
-            self.refresh.shard(&h).remove(&h);
+            self.access.shard(Key::of(&h)).remove(Key::of(&h));
+            self.refresh.shard(Key::of(&h)).remove(Key::of(&h));
             self.retired.shard(&h).remove(&h);
         }
         Ok(())
@@ -405,7 +435,9 @@ impl<U: Clone + Send + Sync + 'static> RefreshTokenStore<U> for MemoryStore<U> {
     async fn revoke_refresh_token(&self, refresh_token: &str) -> Result<bool, ModelError> {
         let key = TokenHash::of(refresh_token);
         // The removal decides who wins a race; only the winner records the retirement.
-        let Some(token) = self.refresh.shard(&key).remove(&key) else { return Ok(false) };
+        let Some(token) = self.refresh.shard(Key::of(&key)).remove(Key::of(&key)) else {
+            return Ok(false);
+        };
         let retired = RetiredToken { token, retired_at: SystemTime::now() };
         self.retired.shard(&key).insert(key, retired);
         Ok(true)
@@ -426,7 +458,7 @@ impl<U: Clone + Send + Sync + 'static> RefreshTokenStore<U> for MemoryStore<U> {
 impl<U: Clone + Send + Sync + 'static> RevocationStore<U> for MemoryStore<U> {
     async fn revoke_access_token(&self, access_token: &str) -> Result<bool, ModelError> {
         let key = TokenHash::of(access_token);
-        Ok(self.access.shard(&key).remove(&key).is_some())
+        Ok(self.access.shard(Key::of(&key)).remove(Key::of(&key)).is_some())
     }
 }
 

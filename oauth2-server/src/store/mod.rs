@@ -14,6 +14,7 @@ mod sql_common;
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub mod sqlite;
+mod token_table;
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
 pub use codec::StoredUser;
