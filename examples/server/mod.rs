@@ -42,7 +42,6 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::header::{CACHE_CONTROL, CONNECTION, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
@@ -210,27 +209,24 @@ pub fn router<M: DemoStore>(server: OAuthServer<M>) -> Router {
         .route("/protected", get(protected::<M>))
         .route("/protected/write", get(protected_write::<M>))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(request_timeout))
         .with_state(app)
 }
 
-/// [`REQUEST_TIMEOUT`] for the whole exchange, the body's upload included.
-async fn request_timeout(req: Request, next: Next) -> Response {
-    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
-        Ok(response) => response,
-        Err(_) => {
-            let mut response = Response::new(Body::from("request timed out\n"));
-            *response.status_mut() = StatusCode::REQUEST_TIMEOUT;
-            response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
-            response
-        }
-    }
+/// The answer when a request (its body's upload included) outlasts [`REQUEST_TIMEOUT`].
+fn timed_out() -> Response {
+    let mut response = Response::new(Body::from("request timed out\n"));
+    *response.status_mut() = StatusCode::REQUEST_TIMEOUT;
+    response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then lets open requests finish.
 ///
-/// HTTP/1.1 with [`HEADER_READ_TIMEOUT`]; each request carries the peer's address as
-/// `ConnectInfo<SocketAddr>` (the login form's per-IP limit).
+/// HTTP/1.1 with [`HEADER_READ_TIMEOUT`] for the head and [`REQUEST_TIMEOUT`] for the whole
+/// exchange; each request carries the peer's address as `ConnectInfo<SocketAddr>` (the login
+/// form's per-IP limit). The timeout and the address are applied here, in the one service
+/// function hyper calls, rather than as router middleware: no boxed service or future per
+/// request for them.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
@@ -238,7 +234,6 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::server::graceful::GracefulShutdown;
-    use hyper_util::service::TowerToHyperService;
     use tower::ServiceExt as _;
 
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -259,12 +254,20 @@ pub async fn serve(
         };
         // Small request/response exchanges: do not wait for Nagle.
         let _ = tcp.set_nodelay(true);
-        let service = router.clone().map_request(move |req: axum::http::Request<_>| {
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
             let mut req = req.map(Body::new);
             req.extensions_mut().insert(ConnectInfo(peer));
-            req
+            let response = router.clone().oneshot(req);
+            async move {
+                match tokio::time::timeout(REQUEST_TIMEOUT, response).await {
+                    Ok(Ok(response)) => Ok::<_, std::convert::Infallible>(response),
+                    Ok(Err(infallible)) => match infallible {},
+                    Err(_elapsed) => Ok(timed_out()),
+                }
+            }
         });
-        let conn = http.serve_connection(TokioIo::new(tcp), TowerToHyperService::new(service));
+        let conn = http.serve_connection(TokioIo::new(tcp), service);
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             let _ = conn.await;
