@@ -137,9 +137,19 @@ const REVOKED_GRANT_MEMORY: Duration = Duration::from_secs(600);
 
 #[derive(Default)]
 struct GrantEntry {
+    /// The family's tokens (access, refresh, and refresh tokens since retired), for
+    /// `revoke_grant`. Entries of tokens already gone are pruned as the list doubles.
     tokens: Vec<TokenHash>,
+    /// Prune `tokens` when it grows past this (at least [`GRANT_PRUNE_MIN`]).
+    prune_at: usize,
+    /// The latest expiry among the family's tokens: after it none of them can be live, and
+    /// the entry can go (unless the grant was revoked: see `revoked_until`).
+    expires_at: Option<SystemTime>,
     revoked_until: Option<SystemTime>,
 }
+
+/// A family's token list is first pruned when it holds more than this many hashes.
+const GRANT_PRUNE_MIN: usize = 16;
 
 struct UserEntry<U> {
     salt: [u8; 16],
@@ -283,17 +293,20 @@ impl<U: Clone + Send + Sync + 'static> MemoryStore<U> {
         codes.retain(|_, c| c.expires_at() > now);
         removed += before - codes.len();
         drop(codes);
-        // Forget grant index entries whose tokens are all gone.
+        // Forget grants whose tokens have all expired and that are not remembered as revoked.
         let mut grants = lock(&self.grants.shards[i]);
         grants.retain(|_, entry| {
-            entry.tokens.retain(|h| {
-                self.access.shard(Key::of(h)).contains(Key::of(h))
-                    || self.refresh.shard(Key::of(h)).contains(Key::of(h))
-                    || self.retired.shard(h).contains_key(h)
-            });
-            !entry.tokens.is_empty() || entry.revoked_until.is_some_and(|t| t > now)
+            entry.expires_at.is_some_and(|t| t > now)
+                || entry.revoked_until.is_some_and(|t| t > now)
         });
         removed
+    }
+
+    /// True while the token with this hash is held as an access, refresh or retired token.
+    fn holds(&self, h: &TokenHash) -> bool {
+        self.access.shard(Key::of(h)).contains(Key::of(h))
+            || self.refresh.shard(Key::of(h)).contains(Key::of(h))
+            || self.retired.shard(h).contains_key(h)
     }
 
     fn note_write(&self) {
@@ -359,6 +372,16 @@ impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
                 }
                 let keys = insert();
                 entry.tokens.extend(keys.into_iter().flatten());
+                let latest = tokens.refresh.as_ref().map_or(tokens.access.data.expires_at, |r| {
+                    r.data.expires_at.max(tokens.access.data.expires_at)
+                });
+                entry.expires_at = Some(entry.expires_at.map_or(latest, |t| t.max(latest)));
+                if entry.tokens.len() > entry.prune_at.max(GRANT_PRUNE_MIN) {
+                    // A long-lived family rotating its refresh token: drop the hashes of
+                    // tokens that expired or were revoked, so the list stays bounded.
+                    entry.tokens.retain(|h| self.holds(h));
+                    entry.prune_at = entry.tokens.len() * 2;
+                }
             }
         }
         self.note_write();
@@ -499,4 +522,109 @@ impl<U: Clone + Send + Sync + 'static> crate::model::TokenGenerator<U> for Memor
 #[diagnostic::do_not_recommend]
 impl<U: Clone + Send + Sync + 'static> crate::model::OAuthModel for MemoryStore<U> {
     type User = U;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scope::Scope;
+    use crate::secret::Secret;
+
+    struct NoopWake;
+
+    impl std::task::Wake for NoopWake {
+        fn wake(self: Arc<Self>) {}
+    }
+
+    /// `MemoryStore` never waits: its futures finish on their first poll.
+    fn block_on<F: std::future::Future>(fut: F) -> F::Output {
+        let waker = std::task::Waker::from(Arc::new(NoopWake));
+        let mut cx = std::task::Context::from_waker(&waker);
+        let mut fut = std::pin::pin!(fut);
+        loop {
+            if let std::task::Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
+                return out;
+            }
+        }
+    }
+
+    fn issued(grant: GrantId, now: SystemTime, lifetime: Duration) -> Issued<Token<String>> {
+        Issued {
+            value: Secret::generate(),
+            data: Token {
+                client_id: Arc::from("c"),
+                user: Some("alice".to_owned()),
+                scope: Scope::parse("read").unwrap(),
+                grant_id: Some(grant),
+                issued_at: now,
+                expires_at: now + lifetime,
+            },
+        }
+    }
+
+    /// A family rotating its refresh token many times (RFC 6749 6 / RFC 9700 4.14.2) keeps a
+    /// bounded token list, and revoking the grant still reaches its live tokens.
+    #[test]
+    fn rotating_family_keeps_a_bounded_token_list_and_stays_revocable() {
+        let store: MemoryStore<String> = MemoryStore::new();
+        let grant = GrantId::generate();
+        let now = SystemTime::now();
+        let mut last = None;
+        for _ in 0..1000 {
+            let tokens = NewTokens {
+                access: issued(grant, now, Duration::from_secs(60)),
+                refresh: Some(issued(grant, now, Duration::from_secs(600))),
+            };
+            block_on(store.save_token(&tokens)).unwrap();
+            if let Some(NewTokens { access, refresh: Some(refresh) }) = last.replace(tokens) {
+                // Rotation: the old refresh token is retired, the old access token revoked.
+                assert!(block_on(store.revoke_refresh_token(refresh.value.expose())).unwrap());
+                assert!(block_on(store.revoke_access_token(access.value.expose())).unwrap());
+            }
+        }
+        let held = lock(&store.grants.shards[grant.shard()]).get(&grant).unwrap().tokens.len();
+        // 2 live tokens + 999 retired refresh tokens must be listed (reuse detection needs
+        // the retired ones); the 999 revoked access tokens need not: at most 2x what is held.
+        assert!((1001..2000).contains(&held), "{held} hashes listed");
+        block_on(store.revoke_grant(grant)).unwrap();
+        let last = last.unwrap();
+        assert!(block_on(store.get_access_token(last.access.value.expose())).unwrap().is_none());
+        let refresh = last.refresh.unwrap();
+        assert!(block_on(store.get_refresh_token(refresh.value.expose())).unwrap().is_none());
+    }
+
+    #[test]
+    fn family_token_list_drops_revoked_tokens() {
+        let store: MemoryStore<String> = MemoryStore::new();
+        let grant = GrantId::generate();
+        let now = SystemTime::now();
+        let mut previous: Option<Issued<Token<String>>> = None;
+        for _ in 0..1000 {
+            let access = issued(grant, now, Duration::from_secs(60));
+            let tokens = NewTokens { access: access.clone(), refresh: None };
+            block_on(store.save_token(&tokens)).unwrap();
+            if let Some(old) = previous.replace(access) {
+                assert!(block_on(store.revoke_access_token(old.value.expose())).unwrap());
+            }
+        }
+        let held = lock(&store.grants.shards[grant.shard()]).get(&grant).unwrap().tokens.len();
+        assert!(held <= GRANT_PRUNE_MIN + 1, "{held} hashes listed for 1 live token");
+    }
+
+    #[test]
+    fn grant_is_forgotten_once_all_its_tokens_expired() {
+        let store: MemoryStore<String> = MemoryStore::new();
+        let grant = GrantId::generate();
+        let now = SystemTime::now();
+        let tokens = NewTokens {
+            access: issued(grant, now, Duration::from_secs(1)),
+            refresh: Some(issued(grant, now, Duration::from_secs(5))),
+        };
+        block_on(store.save_token(&tokens)).unwrap();
+        let i = grant.shard();
+        store.sweep_shard(i, now + Duration::from_secs(4));
+        assert!(lock(&store.grants.shards[i]).contains_key(&grant), "refresh token still live");
+        store.sweep_shard(i, now + Duration::from_secs(5));
+        assert!(!lock(&store.grants.shards[i]).contains_key(&grant));
+    }
 }
