@@ -326,6 +326,34 @@ mod tests {
     }
 
     #[test]
+    fn parse_agrees_with_form_urlencoded_on_random_input() {
+        use rand::{Rng as _, SeedableRng as _};
+        let alphabet: &[u8] = b"ab=&+%2f0F \xc3\xa9\xff";
+        let mut rng = rand::rngs::StdRng::seed_from_u64(6749);
+        for _ in 0..20_000 {
+            let len = rng.gen_range(0..24);
+            let raw: Vec<u8> =
+                (0..len).map(|_| alphabet[rng.gen_range(0..alphabet.len())]).collect();
+            let theirs: Vec<(String, String)> = form_urlencoded::parse(&raw)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            match Params::parse(&raw) {
+                Ok(ours) => {
+                    let ours: Vec<(String, String)> =
+                        ours.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+                    assert_eq!(ours, theirs, "{:?}", String::from_utf8_lossy(&raw));
+                }
+                // Refused only for a repeated name (RFC 6749 3.1).
+                Err(_) => {
+                    let mut names: Vec<&String> = theirs.iter().map(|(k, _)| k).collect();
+                    names.sort();
+                    assert!(names.windows(2).any(|w| w[0] == w[1]), "{raw:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn empty_value_is_treated_as_omitted() {
         let p = Params::parse(b"state=&scope=read").unwrap();
         assert_eq!(p.get("state"), None);
