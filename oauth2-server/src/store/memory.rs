@@ -396,6 +396,8 @@ impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
         let mut grants = self.grants.shard(&grant_id);
         let entry = grants.entry(grant_id).or_default();
         entry.revoked_until = Some(SystemTime::now() + REVOKED_GRANT_MEMORY);
+        // Its tokens go now: only the revocation memory keeps the entry.
+        entry.expires_at = None;
         for h in std::mem::take(&mut entry.tokens) {
             self.access.shard(Key::of(&h)).remove(Key::of(&h));
             self.refresh.shard(Key::of(&h)).remove(Key::of(&h));
@@ -609,6 +611,25 @@ mod tests {
         }
         let held = lock(&store.grants.shards[grant.shard()]).get(&grant).unwrap().tokens.len();
         assert!(held <= GRANT_PRUNE_MIN + 1, "{held} hashes listed for 1 live token");
+    }
+
+    #[test]
+    fn revoked_grant_is_remembered_for_the_revocation_memory_not_its_token_lifetime() {
+        let store: MemoryStore<String> = MemoryStore::new();
+        let grant = GrantId::generate();
+        let now = SystemTime::now();
+        let tokens = NewTokens {
+            access: issued(grant, now, Duration::from_secs(60)),
+            refresh: Some(issued(grant, now, Duration::from_secs(14 * 24 * 3600))),
+        };
+        block_on(store.save_token(&tokens)).unwrap();
+        block_on(store.revoke_grant(grant)).unwrap();
+        let i = grant.shard();
+        let later = SystemTime::now() + REVOKED_GRANT_MEMORY;
+        store.sweep_shard(i, later - Duration::from_secs(1));
+        assert!(lock(&store.grants.shards[i]).contains_key(&grant), "still remembered");
+        store.sweep_shard(i, later + Duration::from_secs(1));
+        assert!(!lock(&store.grants.shards[i]).contains_key(&grant), "kept for the token lifetime");
     }
 
     #[test]
