@@ -1,7 +1,7 @@
 //! [`MemoryStore`]: every capability in memory, thread-safe and expiry-aware.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, SystemTime};
@@ -22,7 +22,7 @@ use crate::token::{
     AuthorizationCode, CodeRedemption, GrantId, Issued, NewTokens, RetiredToken, Token,
 };
 
-use super::token_table::{Key, TokenTable};
+use super::token_table::{Key, PassThrough, TokenTable};
 
 const SHARDS: usize = 32;
 /// At least this many writes between two sweeps of one shard.
@@ -34,22 +34,8 @@ const SWEEP_EVERY: u64 = 1024;
 const SWEEP_DIVISOR: u64 = 4 * SHARDS as u64;
 
 /// The keys are SHA-256 digests or random ids: their first bytes are already uniform, so the
-/// map needs no further hashing.
-#[derive(Default)]
-struct PrehashedHasher(u64);
-
-impl Hasher for PrehashedHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for (i, b) in bytes.iter().take(8).enumerate() {
-            self.0 ^= u64::from(*b) << (8 * i);
-        }
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<PrehashedHasher>>;
+/// map needs no further hashing ([`PassThrough`]).
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<PassThrough>>;
 
 trait ShardKey: Hash + Eq {
     fn shard(&self) -> usize;

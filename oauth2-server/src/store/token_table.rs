@@ -48,7 +48,8 @@ impl Hash for Key {
     }
 }
 
-/// A hasher that passes a pre-hashed `u64` through.
+/// A hasher for keys that are already uniform (digests, random ids): it passes a `u64` through,
+/// and takes the first 8 bytes of anything else.
 #[derive(Default)]
 pub(super) struct PassThrough(u64);
 
