@@ -83,8 +83,20 @@ impl<U> TokenShards<U> {
         Self { shards: (0..SHARDS).map(|_| Mutex::new(TokenTable::default())).collect() }
     }
 
-    fn shard(&self, key: Key) -> MutexGuard<'_, TokenTable<U>> {
-        lock(&self.shards[key.shard(SHARDS)])
+    /// The shard of `hash`, and the table key within it.
+    fn shard(&self, hash: &TokenHash) -> (MutexGuard<'_, TokenTable<U>>, Key) {
+        let key = Key::of(hash);
+        (lock(&self.shards[key.shard(SHARDS)]), key)
+    }
+
+    fn contains(&self, hash: &TokenHash) -> bool {
+        let (table, key) = self.shard(hash);
+        table.contains(key)
+    }
+
+    fn remove(&self, hash: &TokenHash) -> Option<Token<U>> {
+        let (mut table, key) = self.shard(hash);
+        table.remove(key)
     }
 
     fn len(&self) -> usize {
@@ -290,9 +302,7 @@ impl<U: Clone + Send + Sync + 'static> MemoryStore<U> {
 
     /// True while the token with this hash is held as an access, refresh or retired token.
     fn holds(&self, h: &TokenHash) -> bool {
-        self.access.shard(Key::of(h)).contains(Key::of(h))
-            || self.refresh.shard(Key::of(h)).contains(Key::of(h))
-            || self.retired.shard(h).contains_key(h)
+        self.access.contains(h) || self.refresh.contains(h) || self.retired.shard(h).contains_key(h)
     }
 
     fn note_write(&self) {
@@ -314,8 +324,8 @@ impl<U: Clone + Send + Sync + 'static> MemoryStore<U> {
 
     /// Looks a token up in `map`, removing it if expired.
     fn live_token(map: &TokenShards<U>, value: &str) -> Option<Token<U>> {
-        let key = Key::of(&TokenHash::of(value));
-        map.shard(key).get_live(key, SystemTime::now())
+        let (mut table, key) = map.shard(&TokenHash::of(value));
+        table.get_live(key, SystemTime::now())
     }
 }
 
@@ -334,10 +344,13 @@ impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
     async fn save_token(&self, tokens: &NewTokens<U>) -> Result<(), ModelError> {
         let insert = || {
             let access = tokens.access.value.hash();
-            self.access.shard(Key::of(&access)).insert(Key::of(&access), &tokens.access.data);
+            let (mut table, key) = self.access.shard(&access);
+            table.insert(key, &tokens.access.data);
+            drop(table);
             let refresh = tokens.refresh.as_ref().map(|refresh| {
                 let hash = refresh.value.hash();
-                self.refresh.shard(Key::of(&hash)).insert(Key::of(&hash), &refresh.data);
+                let (mut table, key) = self.refresh.shard(&hash);
+                table.insert(key, &refresh.data);
                 hash
             });
             [Some(access), refresh]
@@ -385,8 +398,8 @@ impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
         // Its tokens go now: only the revocation memory keeps the entry.
         entry.expires_at = None;
         for h in std::mem::take(&mut entry.tokens) {
-            self.access.shard(Key::of(&h)).remove(Key::of(&h));
-            self.refresh.shard(Key::of(&h)).remove(Key::of(&h));
+            self.access.remove(&h);
+            self.refresh.remove(&h);
             self.retired.shard(&h).remove(&h);
         }
         Ok(())
@@ -446,9 +459,7 @@ impl<U: Clone + Send + Sync + 'static> RefreshTokenStore<U> for MemoryStore<U> {
     async fn revoke_refresh_token(&self, refresh_token: &str) -> Result<bool, ModelError> {
         let key = TokenHash::of(refresh_token);
         // The removal decides who wins a race; only the winner records the retirement.
-        let Some(token) = self.refresh.shard(Key::of(&key)).remove(Key::of(&key)) else {
-            return Ok(false);
-        };
+        let Some(token) = self.refresh.remove(&key) else { return Ok(false) };
         let retired = RetiredToken { token, retired_at: SystemTime::now() };
         self.retired.shard(&key).insert(key, retired);
         Ok(true)
@@ -469,7 +480,7 @@ impl<U: Clone + Send + Sync + 'static> RefreshTokenStore<U> for MemoryStore<U> {
 impl<U: Clone + Send + Sync + 'static> RevocationStore<U> for MemoryStore<U> {
     async fn revoke_access_token(&self, access_token: &str) -> Result<bool, ModelError> {
         let key = TokenHash::of(access_token);
-        Ok(self.access.shard(Key::of(&key)).remove(Key::of(&key)).is_some())
+        Ok(self.access.remove(&key).is_some())
     }
 }
 

@@ -114,8 +114,7 @@ impl<U: Clone> Record<U> {
             client_id: self.client_id.clone(),
             user: self.user.clone(),
             scope: self.scope.clone(),
-            grant_id: (self.issued & HAS_GRANT != 0)
-                .then(|| GrantId(u128::from(self.grant[0]) | (u128::from(self.grant[1]) << 64))),
+            grant_id: self.grant_id(),
             issued_at: from_nanos(self.issued),
             expires_at: from_nanos(self.expires),
         }
@@ -123,9 +122,13 @@ impl<U: Clone> Record<U> {
 }
 
 impl<U> Record<U> {
+    fn grant_id(&self) -> Option<GrantId> {
+        (self.issued & HAS_GRANT != 0)
+            .then(|| GrantId(u128::from(self.grant[0]) | (u128::from(self.grant[1]) << 64)))
+    }
+
     fn into_token(self) -> Token<U> {
-        let grant_id = (self.issued & HAS_GRANT != 0)
-            .then(|| GrantId(u128::from(self.grant[0]) | (u128::from(self.grant[1]) << 64)));
+        let grant_id = self.grant_id();
         Token {
             client_id: self.client_id,
             user: self.user,
