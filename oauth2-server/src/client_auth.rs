@@ -11,7 +11,7 @@ use crate::audit::AuditEvent;
 use crate::client::{Client, GrantType};
 use crate::error::{Challenge, OAuthError};
 use crate::rate_limit::RateKey;
-use crate::request::{OAuthRequest, Params};
+use crate::request::{split_scheme, OAuthRequest, Params};
 use crate::server::{CoreModel, OAuthServer};
 
 /// The credentials a request presented.
@@ -44,7 +44,7 @@ pub(crate) fn presented_credentials<'a>(
     let basic_error =
         |msg: &'static str| OAuthError::invalid_client(msg).with_challenge(Challenge::Basic);
     if let Some(header) = req.authorization()? {
-        let (scheme, rest) = header.split_once(' ').unwrap_or((header, ""));
+        let (scheme, rest) = split_scheme(header);
         if !scheme.eq_ignore_ascii_case("basic") {
             return Err(basic_error(
                 "the token endpoint authenticates clients with HTTP Basic or client_secret_post",

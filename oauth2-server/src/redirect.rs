@@ -103,20 +103,22 @@ fn split_loopback(uri: &str) -> Option<Loopback<'_>> {
 pub(crate) fn build_redirect(uri: &str, params: &[(&str, &str)]) -> Option<HeaderValue> {
     let mut out = String::with_capacity(uri.len() + 96);
     out.push_str(uri);
-    let mut ser = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in params {
-        ser.append_pair(k, v);
-    }
-    let query = ser.finish();
-    if !query.is_empty() {
+    if !params.is_empty() {
         match uri.find('?') {
             None => out.push('?'),
             Some(i) if i + 1 == uri.len() || uri.ends_with('&') => {}
             Some(_) => out.push('&'),
         }
-        out.push_str(&query);
+        // Serialized in place: `&` goes only between the pairs appended from here on.
+        let start = out.len();
+        let mut ser = form_urlencoded::Serializer::for_suffix(out, start);
+        for (k, v) in params {
+            ser.append_pair(k, v);
+        }
+        out = ser.finish();
     }
-    HeaderValue::from_str(&out).ok()
+    // From a `String`, the header value takes the buffer over instead of copying it.
+    HeaderValue::try_from(out).ok()
 }
 
 #[cfg(test)]

@@ -153,6 +153,21 @@ impl<B: AsRef<[u8]>> From<http::Request<B>> for OAuthRequest {
     }
 }
 
+/// Splits an `Authorization` value into its scheme and credentials (RFC 9110 11.4:
+/// `auth-scheme [ 1*SP token68 ]`), the spaces between them dropped. Byte scans: the
+/// headers are short and this runs on every request.
+pub(crate) fn split_scheme(header: &str) -> (&str, &str) {
+    let bytes = header.as_bytes();
+    match bytes.iter().position(|&b| b == b' ') {
+        None => (header, ""),
+        Some(i) => {
+            let start = bytes[i..].iter().position(|&b| b != b' ').map_or(bytes.len(), |j| i + j);
+            // Both cuts are at ASCII spaces, so at character boundaries.
+            (&header[..i], &header[start..])
+        }
+    }
+}
+
 /// Decoded `application/x-www-form-urlencoded` parameters, checked for repetition.
 #[derive(Debug, Default, Clone)]
 pub struct Params<'a> {
@@ -166,14 +181,27 @@ impl<'a> Params<'a> {
         // The same rules as `form_urlencoded::parse` (pairs split on `&`, empty pieces skipped,
         // name and value split on the first `=`, `+` is a space, `%XX` a byte, invalid escapes
         // kept, invalid UTF-8 replaced), but one exact allocation for the pairs and none for a
-        // component without `+` or `%`.
-        let mut pairs = Vec::with_capacity(raw.iter().filter(|&&b| b == b'&').count() + 1);
-        for piece in raw.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
-            let (name, value) = match piece.iter().position(|&b| b == b'=') {
-                Some(i) => (&piece[..i], &piece[i + 1..]),
-                None => (piece, &piece[piece.len()..]),
-            };
-            pairs.push((decode_component(name), decode_component(value)));
+        // component without `+` or `%`. The input is checked for UTF-8 once: splitting valid
+        // UTF-8 at the ASCII `&` and `=` leaves valid UTF-8, so a component without escapes is
+        // borrowed as it is.
+        let capacity = raw.iter().filter(|&&b| b == b'&').count() + 1;
+        let mut pairs = Vec::with_capacity(capacity);
+        match std::str::from_utf8(raw) {
+            Ok(text) => {
+                for piece in text.split('&').filter(|p| !p.is_empty()) {
+                    let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+                    pairs.push((decode_str(name), decode_str(value)));
+                }
+            }
+            Err(_) => {
+                for piece in raw.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
+                    let (name, value) = match piece.iter().position(|&b| b == b'=') {
+                        Some(i) => (&piece[..i], &piece[i + 1..]),
+                        None => (piece, &piece[piece.len()..]),
+                    };
+                    pairs.push((decode_bytes(name), decode_bytes(value)));
+                }
+            }
         }
         let repeated = if pairs.len() <= 16 {
             pairs.iter().enumerate().any(|(i, (k, _))| pairs[..i].iter().any(|(p, _)| p == k))
@@ -220,34 +248,59 @@ impl<'a> Params<'a> {
     }
 }
 
-/// Decodes one `application/x-www-form-urlencoded` component, borrowing when there is nothing
-/// to decode.
-fn decode_component(raw: &[u8]) -> Cow<'_, str> {
-    if !raw.iter().any(|&b| b == b'+' || b == b'%') {
-        return match std::str::from_utf8(raw) {
-            Ok(s) => Cow::Borrowed(s),
-            Err(_) => String::from_utf8_lossy(raw),
-        };
+/// True for the bytes a form component escapes with: `+` (a space) and `%` (`%XX`).
+fn is_escape(b: &u8) -> bool {
+    matches!(b, b'+' | b'%')
+}
+
+/// Decodes one `application/x-www-form-urlencoded` component of valid UTF-8, borrowing when
+/// there is nothing to decode.
+fn decode_str(raw: &str) -> Cow<'_, str> {
+    match raw.bytes().position(|b| is_escape(&b)) {
+        None => Cow::Borrowed(raw),
+        Some(first) => Cow::Owned(unescape(raw.as_bytes(), first)),
     }
+}
+
+/// Decodes one component that may not be UTF-8 (invalid sequences are replaced).
+fn decode_bytes(raw: &[u8]) -> Cow<'_, str> {
+    match raw.iter().position(is_escape) {
+        None => String::from_utf8_lossy(raw),
+        Some(first) => Cow::Owned(unescape(raw, first)),
+    }
+}
+
+/// Unescapes `raw`, whose first escape byte is at `first`: runs between escapes are copied
+/// whole, `+` becomes a space, `%XX` its byte, an invalid `%` stays as it is.
+fn unescape(raw: &[u8], first: usize) -> String {
     let mut out = Vec::with_capacity(raw.len());
-    let mut i = 0;
+    out.extend_from_slice(&raw[..first]);
+    let mut i = first;
     while i < raw.len() {
-        match raw[i] {
-            b'+' => out.push(b' '),
-            b'%' => match (raw.get(i + 1).and_then(hex_val), raw.get(i + 2).and_then(hex_val)) {
+        let run = raw[i..].iter().position(is_escape).unwrap_or(raw.len() - i);
+        out.extend_from_slice(&raw[i..i + run]);
+        i += run;
+        match raw.get(i) {
+            None => break,
+            Some(b'+') => {
+                out.push(b' ');
+                i += 1;
+            }
+            Some(_) => match (raw.get(i + 1).and_then(hex_val), raw.get(i + 2).and_then(hex_val)) {
                 (Some(hi), Some(lo)) => {
                     out.push(hi << 4 | lo);
-                    i += 2;
+                    i += 3;
                 }
-                _ => out.push(b'%'),
+                _ => {
+                    out.push(b'%');
+                    i += 1;
+                }
             },
-            b => out.push(b),
         }
-        i += 1;
     }
     match String::from_utf8(out) {
-        Ok(s) => Cow::Owned(s),
-        Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     }
 }
 
@@ -288,6 +341,16 @@ impl<'a> MergedParams<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_scheme_drops_the_spaces_between_scheme_and_credentials() {
+        assert_eq!(split_scheme("Bearer abc"), ("Bearer", "abc"));
+        assert_eq!(split_scheme("Bearer   abc "), ("Bearer", "abc "));
+        assert_eq!(split_scheme("Bearer"), ("Bearer", ""));
+        assert_eq!(split_scheme("Bearer   "), ("Bearer", ""));
+        assert_eq!(split_scheme(" abc"), ("", "abc"));
+        assert_eq!(split_scheme("Basic é x"), ("Basic", "é x"));
+    }
 
     #[test]
     fn repeated_parameter_is_invalid_request() {

@@ -8,7 +8,7 @@ use http::header::HeaderName;
 use http::{HeaderMap, HeaderValue, Method};
 
 use crate::error::{Challenge, ErrorCode, OAuthError};
-use crate::request::OAuthRequest;
+use crate::request::{split_scheme, OAuthRequest};
 use crate::scope::Scope;
 use crate::server::{CoreModel, OAuthServer};
 use crate::token::Token;
@@ -73,10 +73,11 @@ impl<U> Authenticated<U> {
 
 /// RFC 6750 2.1: `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.
 fn is_b64token(token: &str) -> bool {
-    let body = token.trim_end_matches('=');
+    let bytes = token.as_bytes();
+    let body = &bytes[..bytes.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1)];
     // No early exit: the loop vectorizes.
     !body.is_empty()
-        && body.bytes().fold(true, |ok, b| {
+        && body.iter().fold(true, |ok, &b| {
             ok & (b.is_ascii_alphanumeric() | matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/'))
         })
 }
@@ -143,13 +144,13 @@ impl<M: CoreModel> OAuthServer<M> {
         let mut found: Option<Cow<'r, str>> = None;
         let mut count = 0;
         if let Some(header) = req.authorization()? {
-            let (scheme, rest) = header.split_once(' ').unwrap_or((header, ""));
+            let (scheme, rest) = split_scheme(header);
             // RFC 6750 3.1: a request with another scheme "lacks any authentication
             // information" for this resource: no error code in the challenge.
             if !scheme.eq_ignore_ascii_case("bearer") {
                 return Err(missing_credentials());
             }
-            let token = rest.trim_start_matches(' ');
+            let token = rest;
             if !is_b64token(token) {
                 return Err(OAuthError::invalid_request("malformed Bearer authorization header"));
             }

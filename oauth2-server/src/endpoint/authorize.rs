@@ -262,14 +262,17 @@ impl<M: CoreModel> OAuthServer<M> {
             },
         };
         saver.save(&self.model, &code).await.map_err(|e| fail(e.into()))?;
-        let mut params = vec![("code", code.value.expose())];
-        if let Some(state) = request.state.as_deref() {
-            params.push(("state", state));
+        let mut params = [("code", code.value.expose()), ("", ""), ("", "")];
+        let mut n = 1;
+        for (name, value) in
+            [("state", request.state.as_deref()), ("iss", self.config.issuer.as_deref())]
+        {
+            if let Some(value) = value {
+                params[n] = (name, value);
+                n += 1;
+            }
         }
-        if let Some(iss) = self.config.issuer.as_deref() {
-            params.push(("iss", iss));
-        }
-        build_redirect(&request.redirect_uri, &params).map(OAuthResponse::redirect).ok_or_else(
+        build_redirect(&request.redirect_uri, &params[..n]).map(OAuthResponse::redirect).ok_or_else(
             || {
                 AuthorizeError::NoRedirect(OAuthError::server_error(crate::ModelError::msg(
                     "the registered redirect URI is not a valid header value",
