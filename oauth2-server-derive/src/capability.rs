@@ -29,6 +29,8 @@ pub(crate) enum Capability {
 /// One trait method, as the forwarding and stub impls need it.
 pub(crate) struct Method {
     pub(crate) name: Ident,
+    /// Whether the trait declares it `fn .. -> impl Future<Output = #output> + Send` (async fn
+    /// in traits, no boxing).
     pub(crate) is_async: bool,
     /// The parameters after `&self`: name and type.
     pub(crate) params: Vec<(Ident, TokenStream)>,
@@ -37,10 +39,10 @@ pub(crate) struct Method {
 
 impl Method {
     /// The signature; with `named == false` every parameter is `_` (for bodies that ignore
-    /// them).
+    /// them). An async method is spelled as the trait declares it, `fn .. -> impl Future<..> +
+    /// Send`, so that a forwarding body can return the field's future as it is.
     pub(crate) fn signature(&self, named: bool) -> TokenStream {
         let name = &self.name;
-        let asyncness = self.is_async.then(|| quote!(async));
         let params =
             self.params.iter().map(
                 |(param, ty)| {
@@ -52,7 +54,12 @@ impl Method {
                 },
             );
         let output = &self.output;
-        quote!(#asyncness fn #name(&self, #(#params),*) -> #output)
+        let output = if self.is_async {
+            quote!(impl ::core::future::Future<Output = #output> + ::core::marker::Send)
+        } else {
+            output.clone()
+        };
+        quote!(fn #name(&self, #(#params),*) -> #output)
     }
 }
 
@@ -104,11 +111,6 @@ impl Capability {
     /// field or `custom(...)` provides it.
     pub(crate) fn has_defaults(self) -> bool {
         matches!(self, Capability::Scopes | Capability::Generator)
-    }
-
-    /// Whether the trait is an `#[async_trait]` trait.
-    pub(crate) fn is_async_trait(self) -> bool {
-        self != Capability::Generator
     }
 
     /// The trait, by absolute path, for the user type `user`.

@@ -96,17 +96,12 @@ fn forward_impl(
         let signature = method.signature(true);
         let name = &method.name;
         let args = method.params.iter().map(|(param, _)| param);
+        // An async method returns the field's future itself: no wrapping future, no box.
         let call = quote!(<#field_ty as #trait_path>::#name(&self.#member, #(#args),*));
-        if method.is_async {
-            quote!(#signature { #call.await })
-        } else {
-            quote!(#[inline] #signature { #call })
-        }
+        quote!(#[inline] #signature { #call })
     });
-    let async_trait = capability.is_async_trait().then(|| quote!(#[::oauth2_server::async_trait]));
     quote! {
         #[automatically_derived]
-        #async_trait
         #header {
             #(#methods)*
         }
@@ -169,7 +164,9 @@ mod tests {
     fn delegated_methods_forward_to_the_field() {
         let out = expand(quote! { #[oauth(user = U)] struct M { #[oauth(refresh)] db: Db } });
         assert!(out.contains("impl :: oauth2_server :: RefreshTokenStore < U > for M"), "{out}");
-        assert!(out.contains("< Db as :: oauth2_server :: RefreshTokenStore < U > > :: revoke_refresh_token (& self . db , refresh_token) . await"), "{out}");
+        assert!(out.contains("< Db as :: oauth2_server :: RefreshTokenStore < U > > :: revoke_refresh_token (& self . db , refresh_token) }"), "{out}");
+        assert!(!out.contains("await"), "{out}");
+        assert!(!out.contains("async_trait"), "{out}");
     }
 
     #[test]

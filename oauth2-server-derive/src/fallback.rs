@@ -45,12 +45,14 @@ fn stub_impl(
     let header = generics.header(&capability.trait_path(user), model.ident, None);
     let methods = capability.methods(user).into_iter().map(|method| {
         let signature = method.signature(false);
-        quote!(#signature { ::core::unreachable!() })
+        if method.is_async {
+            quote!(#signature { async { ::core::unreachable!() } })
+        } else {
+            quote!(#signature { ::core::unreachable!() })
+        }
     });
-    let async_trait = capability.is_async_trait().then(|| quote!(#[::oauth2_server::async_trait]));
     quote! {
         #[automatically_derived]
-        #async_trait
         #header {
             #(#methods)*
         }

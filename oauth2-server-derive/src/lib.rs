@@ -8,7 +8,8 @@
 //!
 //! - `impl OAuthModel for YourModel { type User = YourUser; }`;
 //! - for every capability delegated to a field, an impl of its trait on the struct that forwards
-//!   each method to that field;
+//!   each method to that field (an async method returns the field's future as it is: no extra
+//!   future, no box);
 //! - `impl ScopePolicy<YourUser>` and `impl TokenGenerator<YourUser>` with the library's
 //!   defaults, unless a field provides them or you write them yourself (`custom(...)`).
 //!
@@ -53,8 +54,7 @@
 //! ```
 //! use std::sync::Arc;
 //! use oauth2_server::{
-//!     async_trait, Client, ClientSecret, ClientStore, MemoryStore, ModelError, OAuthModel,
-//!     OAuthServer,
+//!     Client, ClientSecret, ClientStore, MemoryStore, ModelError, OAuthModel, OAuthServer,
 //! };
 //!
 //! #[derive(Clone)]
@@ -65,7 +65,7 @@
 //! /// Clients known at compile time.
 //! struct StaticClients(Vec<Arc<Client>>);
 //!
-//! #[async_trait]
+//! // A hand-written capability: plain `async fn`, no `#[async_trait]`.
 //! impl ClientStore for StaticClients {
 //!     async fn get_client(&self, client_id: &str) -> Result<Option<Arc<Client>>, ModelError> {
 //!         Ok(self.0.iter().find(|c| c.id() == client_id).cloned())

@@ -16,6 +16,10 @@
 //! [`RefreshTokenStore`] does not compile, and the error says which trait and which methods to
 //! write.
 //!
+//! The storage traits are async fn in traits: implement them with plain `async fn` (no
+//! `#[async_trait]`). Their futures must be `Send`; they are not boxed, so calling a store adds
+//! no heap allocation of its own.
+//!
 //! # Quickstart
 //!
 //! ```
@@ -162,7 +166,8 @@ pub use token::{
 #[cfg_attr(docsrs, doc(cfg(feature = "derive")))]
 pub use oauth2_server_derive::OAuthModel;
 
-/// Re-exported so that implementations of the capability traits can use the same macro.
+/// Re-exported for implementations of [`ExtensionGrant`], which is used as `dyn` (boxed
+/// futures). The storage traits need no attribute: implement them with plain `async fn`.
 pub use async_trait::async_trait;
 
 #[doc(hidden)]

@@ -436,23 +436,21 @@ struct GatedModel {
 mod gated {
     use super::*;
     use oauth2_server::{
-        async_trait, AccessTokenStore, AuthorizationCode, AuthorizationCodeStore, Client,
-        ClientStore, CodeRedemption, GrantId, Issued, ModelError, NewTokens, OAuthModel,
-        ScopePolicy, Token, TokenGenerator,
+        AccessTokenStore, AuthorizationCode, AuthorizationCodeStore, Client, ClientStore,
+        CodeRedemption, GrantId, Issued, ModelError, NewTokens, OAuthModel, ScopePolicy, Token,
+        TokenGenerator,
     };
 
     impl OAuthModel for GatedModel {
         type User = User;
     }
 
-    #[async_trait]
     impl ClientStore for GatedModel {
         async fn get_client(&self, id: &str) -> Result<Option<Arc<Client>>, ModelError> {
             self.inner.get_client(id).await
         }
     }
 
-    #[async_trait]
     impl AccessTokenStore<User> for GatedModel {
         async fn save_token(&self, tokens: &NewTokens<User>) -> Result<(), ModelError> {
             self.entered.notify_one();
@@ -467,7 +465,6 @@ mod gated {
         }
     }
 
-    #[async_trait]
     impl AuthorizationCodeStore<User> for GatedModel {
         async fn save_authorization_code(
             &self,

@@ -7,9 +7,8 @@ use std::sync::Arc;
 use common::*;
 use http::StatusCode;
 use oauth2_server::{
-    async_trait, AccessTokenStore, Client, ClientCredentialsStore, ClientStore, GrantId,
-    ModelError, NewTokens, OAuthModel, OAuthRequest, OAuthServer, ScopePolicy, Token,
-    TokenGenerator,
+    AccessTokenStore, Client, ClientCredentialsStore, ClientStore, GrantId, ModelError, NewTokens,
+    OAuthModel, OAuthRequest, OAuthServer, ScopePolicy, Token, TokenGenerator,
 };
 
 const INTERNAL: &str = "connection to db-7.internal:5432 refused (password=hunter2)";
@@ -21,14 +20,12 @@ impl OAuthModel for BrokenModel {
     type User = User;
 }
 
-#[async_trait]
 impl ClientStore for BrokenModel {
     async fn get_client(&self, _id: &str) -> Result<Option<Arc<Client>>, ModelError> {
         Err(ModelError::msg(INTERNAL))
     }
 }
 
-#[async_trait]
 impl AccessTokenStore<User> for BrokenModel {
     async fn save_token(&self, _tokens: &NewTokens<User>) -> Result<(), ModelError> {
         Err(ModelError::msg(INTERNAL))
@@ -41,7 +38,6 @@ impl AccessTokenStore<User> for BrokenModel {
     }
 }
 
-#[async_trait]
 impl ClientCredentialsStore<User> for BrokenModel {
     async fn get_user_from_client(&self, _client: &Client) -> Result<Option<User>, ModelError> {
         Err(ModelError::msg(INTERNAL))

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use oauth2_server::store::postgres::PostgresStore;
 use oauth2_server::store::redis::RedisStore;
-use oauth2_server::{async_trait, Client, ClientStore, ModelError, OAuthModel, OAuthServer};
+use oauth2_server::{Client, ClientStore, ModelError, OAuthModel, OAuthServer};
 use sqlx::Row as _;
 use store_conformance::{
     app_client, random_suffix, rs_client, run_full_flow, service_url, User, PASSWORD, USERNAME,
@@ -27,7 +27,6 @@ impl StaticClients {
     }
 }
 
-#[async_trait]
 impl ClientStore for StaticClients {
     async fn get_client(&self, client_id: &str) -> Result<Option<Arc<Client>>, ModelError> {
         Ok(self.0.get(client_id).cloned())

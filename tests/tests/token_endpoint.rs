@@ -7,9 +7,9 @@ use std::time::Duration;
 use common::*;
 use http::{Method, StatusCode};
 use oauth2_server::{
-    async_trait, AccessTokenStore, Client, ClientCredentialsStore, ClientSecret, ClientStore,
-    GrantId, GrantType, ModelError, NewTokens, OAuthModel, OAuthRequest, OAuthServer, ScopePolicy,
-    Token, TokenGenerator,
+    AccessTokenStore, Client, ClientCredentialsStore, ClientSecret, ClientStore, GrantId,
+    GrantType, ModelError, NewTokens, OAuthModel, OAuthRequest, OAuthServer, ScopePolicy, Token,
+    TokenGenerator,
 };
 
 // RFC 6749 3.2: "The client MUST use the HTTP POST method when making access token requests."
@@ -201,14 +201,12 @@ impl OAuthModel for ExtendedModel {
     type User = User;
 }
 
-#[async_trait]
 impl ClientStore for ExtendedModel {
     async fn get_client(&self, id: &str) -> Result<Option<std::sync::Arc<Client>>, ModelError> {
         self.0.get_client(id).await
     }
 }
 
-#[async_trait]
 impl AccessTokenStore<User> for ExtendedModel {
     async fn save_token(&self, tokens: &NewTokens<User>) -> Result<(), ModelError> {
         self.0.save_token(tokens).await
@@ -221,7 +219,6 @@ impl AccessTokenStore<User> for ExtendedModel {
     }
 }
 
-#[async_trait]
 impl ClientCredentialsStore<User> for ExtendedModel {
     async fn get_user_from_client(&self, client: &Client) -> Result<Option<User>, ModelError> {
         self.0.get_user_from_client(client).await

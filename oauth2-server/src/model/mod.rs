@@ -16,10 +16,39 @@
 //!
 //! [`OAuthModel`] ties them together and names the `User` type; `#[derive(OAuthModel)]`
 //! implements it and delegates capabilities to fields.
+//!
+//! # Implementing a store
+//!
+//! The store methods are declared `fn ..(..) -> impl Future<Output = ..> + Send` (async fn in
+//! traits, no `#[async_trait]`): implement them with plain `async fn`, without any attribute.
+//! Nothing is boxed: each call's future is a concrete type the server awaits in place, with no
+//! heap allocation per store call.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use oauth2_server::{Client, ClientStore, ModelError};
+//!
+//! struct StaticClients(Vec<Arc<Client>>);
+//!
+//! impl ClientStore for StaticClients {
+//!     async fn get_client(&self, client_id: &str) -> Result<Option<Arc<Client>>, ModelError> {
+//!         Ok(self.0.iter().find(|c| c.id() == client_id).cloned())
+//!     }
+//! }
+//! ```
+//!
+//! The futures must be `Send`, so that the server's futures are (tokio and axum spawn them on
+//! any worker thread): do not hold a non-`Send` value (an `Rc`, a `std::sync::MutexGuard`, a
+//! `RefCell` borrow) across an `.await`. When the compiler cannot prove an `async fn` `Send`
+//! (with some generic database clients), write the method as
+//! `fn ..(..) -> impl Future<Output = ..> + Send { async move { .. } }`.
+//!
+//! An impl written for an earlier version, with `#[async_trait]` on it: remove the attribute.
+//! Left in place, it fails with "lifetime parameters or bounds on method .. do not match the
+//! trait declaration" (E0195).
 
+use std::future::Future;
 use std::sync::Arc;
-
-use async_trait::async_trait;
 
 use crate::client::Client;
 use crate::error::ModelError;
@@ -49,11 +78,13 @@ pub trait OAuthModel: Send + Sync + 'static {
     label = "this model cannot look up clients",
     note = "implement `ClientStore` for `{Self}` (needs `async fn get_client(&self, client_id: &str) -> Result<Option<Arc<Client>>, ModelError>`), or delegate it to a field with `#[oauth(clients)]`"
 )]
-#[async_trait]
 pub trait ClientStore: Send + Sync {
     /// The client with this `client_id`, or `None`. The server verifies the secret itself (in
     /// constant time), so do not compare secrets here.
-    async fn get_client(&self, client_id: &str) -> Result<Option<Arc<Client>>, ModelError>;
+    fn get_client(
+        &self,
+        client_id: &str,
+    ) -> impl Future<Output = Result<Option<Arc<Client>>, ModelError>> + Send;
 }
 
 /// Saves and finds access tokens (and saves the refresh tokens issued with them). Every grant,
@@ -63,14 +94,19 @@ pub trait ClientStore: Send + Sync {
     label = "this model cannot store access tokens",
     note = "implement `AccessTokenStore<{U}>` for `{Self}` (needs `save_token`, `get_access_token`, `revoke_grant`), or delegate it to a field with `#[oauth(tokens)]`"
 )]
-#[async_trait]
 pub trait AccessTokenStore<U>: Send + Sync {
     /// Saves the tokens of one token request: the access token and, if issued, the refresh
     /// token. Key them by [`Secret::hash`] so a leak of the store yields no usable token.
-    async fn save_token(&self, tokens: &NewTokens<U>) -> Result<(), ModelError>;
+    fn save_token(
+        &self,
+        tokens: &NewTokens<U>,
+    ) -> impl Future<Output = Result<(), ModelError>> + Send;
 
     /// The live access token with this value, or `None` (unknown, revoked or expired).
-    async fn get_access_token(&self, access_token: &str) -> Result<Option<Token<U>>, ModelError>;
+    fn get_access_token(
+        &self,
+        access_token: &str,
+    ) -> impl Future<Output = Result<Option<Token<U>>, ModelError>> + Send;
 
     /// Revokes every access and refresh token of a grant. Called when an authorization code is
     /// replayed (RFC 6749 4.1.2) or a rotated-out refresh token comes back (RFC 9700 4.14.2).
@@ -78,7 +114,10 @@ pub trait AccessTokenStore<U>: Send + Sync {
     /// A `save_token` for the same grant that completes *after* this call must not make its
     /// tokens usable (remember revoked grants for a few minutes): a replay can race the first
     /// redemption while it is still saving.
-    async fn revoke_grant(&self, grant_id: GrantId) -> Result<(), ModelError>;
+    fn revoke_grant(
+        &self,
+        grant_id: GrantId,
+    ) -> impl Future<Output = Result<(), ModelError>> + Send;
 }
 
 /// Saves and atomically consumes authorization codes. The `authorization_code` grant needs it.
@@ -87,19 +126,21 @@ pub trait AccessTokenStore<U>: Send + Sync {
     label = "this model cannot store authorization codes",
     note = "implement `AuthorizationCodeStore<{U}>` for `{Self}` (needs `save_authorization_code` and `take_authorization_code`), or delegate it to a field with `#[oauth(codes)]`"
 )]
-#[async_trait]
 pub trait AuthorizationCodeStore<U>: Send + Sync {
     /// Saves a new code.
-    async fn save_authorization_code(
+    fn save_authorization_code(
         &self,
         code: &Issued<AuthorizationCode<U>>,
-    ) -> Result<(), ModelError>;
+    ) -> impl Future<Output = Result<(), ModelError>> + Send;
 
     /// Consumes a code, **atomically**: when many requests race with the same code, exactly
     /// one gets [`CodeRedemption::Redeemed`]. Later attempts get
     /// [`CodeRedemption::Replayed`] for as long as the code would have lived, so the server
     /// can revoke the tokens issued from it (RFC 6749 4.1.2).
-    async fn take_authorization_code(&self, code: &str) -> Result<CodeRedemption<U>, ModelError>;
+    fn take_authorization_code(
+        &self,
+        code: &str,
+    ) -> impl Future<Output = Result<CodeRedemption<U>, ModelError>> + Send;
 }
 
 /// Finds and revokes refresh tokens. The `refresh_token` grant needs it.
@@ -108,10 +149,12 @@ pub trait AuthorizationCodeStore<U>: Send + Sync {
     label = "this model cannot look up refresh tokens",
     note = "implement `RefreshTokenStore<{U}>` for `{Self}` (needs `get_refresh_token`, `revoke_refresh_token`, and `get_retired_refresh_token` for reuse detection), or delegate it to a field with `#[oauth(refresh)]`"
 )]
-#[async_trait]
 pub trait RefreshTokenStore<U>: Send + Sync {
     /// The live refresh token with this value, or `None`.
-    async fn get_refresh_token(&self, refresh_token: &str) -> Result<Option<Token<U>>, ModelError>;
+    fn get_refresh_token(
+        &self,
+        refresh_token: &str,
+    ) -> impl Future<Output = Result<Option<Token<U>>, ModelError>> + Send;
 
     /// Revokes (retires) a refresh token; `true` only for the one call that actually removed
     /// it, so that two concurrent rotations of the same token cannot both succeed.
@@ -119,17 +162,20 @@ pub trait RefreshTokenStore<U>: Send + Sync {
     /// A store that supports reuse detection remembers the retired token (with the time) until
     /// it would have expired, and answers [`get_retired_refresh_token`](Self::get_retired_refresh_token)
     /// for it; [`AccessTokenStore::revoke_grant`] forgets it.
-    async fn revoke_refresh_token(&self, refresh_token: &str) -> Result<bool, ModelError>;
+    fn revoke_refresh_token(
+        &self,
+        refresh_token: &str,
+    ) -> impl Future<Output = Result<bool, ModelError>> + Send;
 
     /// A refresh token that was retired by rotation, if the store remembers it. Presenting one
     /// revokes its whole grant (RFC 9700 4.14.2: refresh token reuse detection). The default
     /// remembers nothing, which turns reuse detection off: stores should implement it.
-    async fn get_retired_refresh_token(
+    fn get_retired_refresh_token(
         &self,
         refresh_token: &str,
-    ) -> Result<Option<RetiredToken<U>>, ModelError> {
+    ) -> impl Future<Output = Result<Option<RetiredToken<U>>, ModelError>> + Send {
         let _ = refresh_token;
-        Ok(None)
+        async { Ok(None) }
     }
 }
 
@@ -139,16 +185,15 @@ pub trait RefreshTokenStore<U>: Send + Sync {
     label = "this model cannot check user passwords",
     note = "implement `PasswordStore<{U}>` for `{Self}` (needs `get_user(username, password, client)`), or delegate it to a field with `#[oauth(password)]`"
 )]
-#[async_trait]
 pub trait PasswordStore<U>: Send + Sync {
     /// The user with these credentials, or `None`. Human passwords belong under a slow hash
     /// (Argon2); compare in constant time.
-    async fn get_user(
+    fn get_user(
         &self,
         username: &str,
         password: &str,
         client: &Client,
-    ) -> Result<Option<U>, ModelError>;
+    ) -> impl Future<Output = Result<Option<U>, ModelError>> + Send;
 }
 
 /// Names the user a client acts for in the `client_credentials` grant.
@@ -157,10 +202,12 @@ pub trait PasswordStore<U>: Send + Sync {
     label = "this model cannot map a client to its user",
     note = "implement `ClientCredentialsStore<{U}>` for `{Self}` (needs `get_user_from_client(client)`; return `Ok(None)` for a token without a user), or delegate it to a field with `#[oauth(client_credentials)]`"
 )]
-#[async_trait]
 pub trait ClientCredentialsStore<U>: Send + Sync {
     /// The user the client acts for; `None` for a token that carries no user (the usual case).
-    async fn get_user_from_client(&self, client: &Client) -> Result<Option<U>, ModelError>;
+    fn get_user_from_client(
+        &self,
+        client: &Client,
+    ) -> impl Future<Output = Result<Option<U>, ModelError>> + Send;
 }
 
 /// Revokes access tokens. The revocation endpoint (RFC 7009) needs it.
@@ -169,10 +216,12 @@ pub trait ClientCredentialsStore<U>: Send + Sync {
     label = "this model cannot revoke access tokens",
     note = "implement `RevocationStore<{U}>` for `{Self}` (needs `revoke_access_token`), or delegate it to a field with `#[oauth(revocation)]`"
 )]
-#[async_trait]
 pub trait RevocationStore<U>: Send + Sync {
     /// Revokes an access token; `true` when it existed.
-    async fn revoke_access_token(&self, access_token: &str) -> Result<bool, ModelError>;
+    fn revoke_access_token(
+        &self,
+        access_token: &str,
+    ) -> impl Future<Output = Result<bool, ModelError>> + Send;
 }
 
 /// What introspection (RFC 7662 2.2) may say about a user: implement it on your user type.
@@ -214,21 +263,20 @@ impl UserClaims for () {}
     label = "this model has no scope policy",
     note = "`#[derive(OAuthModel)]` implements the default policy; by hand, an empty `impl ScopePolicy<{U}> for {Self}` block uses the defaults"
 )]
-#[async_trait]
 pub trait ScopePolicy<U: Sync>: Send + Sync {
     /// The scope to grant `client` (and `user`) for a request asking for `requested`.
     /// `Ok(None)` refuses with `invalid_scope`.
     ///
     /// The default ([`default_validate_scope`]): an omitted scope gets the client's allowed
     /// scopes; a requested scope must be a subset of them, never silently narrowed.
-    async fn validate_scope(
+    fn validate_scope(
         &self,
         user: Option<&U>,
         client: &Client,
         requested: Option<&Scope>,
-    ) -> Result<Option<Scope>, ModelError> {
+    ) -> impl Future<Output = Result<Option<Scope>, ModelError>> + Send {
         let _ = user;
-        Ok(default_validate_scope(client, requested))
+        async move { Ok(default_validate_scope(client, requested)) }
     }
 
     /// True when `token` covers `required`. The default: every required scope token is in the

@@ -6,7 +6,6 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, SystemTime};
 
-use async_trait::async_trait;
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq as _;
@@ -330,7 +329,6 @@ impl<U: Clone + Send + Sync + 'static> MemoryStore<U> {
 }
 
 #[diagnostic::do_not_recommend] // keeps compile errors about other models short
-#[async_trait]
 impl<U: Clone + Send + Sync + 'static> ClientStore for MemoryStore<U> {
     async fn get_client(&self, client_id: &str) -> Result<Option<Arc<Client>>, ModelError> {
         let clients = self.clients.read().unwrap_or_else(|p| p.into_inner());
@@ -338,7 +336,6 @@ impl<U: Clone + Send + Sync + 'static> ClientStore for MemoryStore<U> {
     }
 }
 
-#[async_trait]
 #[diagnostic::do_not_recommend]
 impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
     async fn save_token(&self, tokens: &NewTokens<U>) -> Result<(), ModelError> {
@@ -406,7 +403,6 @@ impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
     }
 }
 
-#[async_trait]
 #[diagnostic::do_not_recommend]
 impl<U: Clone + Send + Sync + 'static> AuthorizationCodeStore<U> for MemoryStore<U> {
     async fn save_authorization_code(
@@ -449,7 +445,6 @@ impl<U: Clone + Send + Sync + 'static> AuthorizationCodeStore<U> for MemoryStore
     }
 }
 
-#[async_trait]
 #[diagnostic::do_not_recommend]
 impl<U: Clone + Send + Sync + 'static> RefreshTokenStore<U> for MemoryStore<U> {
     async fn get_refresh_token(&self, refresh_token: &str) -> Result<Option<Token<U>>, ModelError> {
@@ -475,7 +470,6 @@ impl<U: Clone + Send + Sync + 'static> RefreshTokenStore<U> for MemoryStore<U> {
     }
 }
 
-#[async_trait]
 #[diagnostic::do_not_recommend]
 impl<U: Clone + Send + Sync + 'static> RevocationStore<U> for MemoryStore<U> {
     async fn revoke_access_token(&self, access_token: &str) -> Result<bool, ModelError> {
@@ -484,7 +478,6 @@ impl<U: Clone + Send + Sync + 'static> RevocationStore<U> for MemoryStore<U> {
     }
 }
 
-#[async_trait]
 #[diagnostic::do_not_recommend]
 impl<U: Clone + Send + Sync + 'static> PasswordStore<U> for MemoryStore<U> {
     async fn get_user(
@@ -504,7 +497,6 @@ impl<U: Clone + Send + Sync + 'static> PasswordStore<U> for MemoryStore<U> {
     }
 }
 
-#[async_trait]
 #[diagnostic::do_not_recommend]
 impl<U: Clone + Send + Sync + 'static> ClientCredentialsStore<U> for MemoryStore<U> {
     async fn get_user_from_client(&self, client: &Client) -> Result<Option<U>, ModelError> {

@@ -6,7 +6,6 @@ use std::time::SystemTime;
 
 use ::redis::aio::ConnectionManager;
 use ::redis::{AsyncCommands as _, Script};
-use async_trait::async_trait;
 
 use super::codec::{
     from_millis, json_err, millis, parse_grant_id, PasswordDigest, StoredClient, StoredCode,
@@ -305,7 +304,6 @@ fn pxat(t: SystemTime) -> i64 {
     millis(t).max(1)
 }
 
-#[async_trait]
 #[diagnostic::do_not_recommend]
 impl<U: StoredUser> ClientStore for RedisStore<U> {
     async fn get_client(&self, client_id: &str) -> Result<Option<Arc<Client>>, ModelError> {
@@ -316,7 +314,6 @@ impl<U: StoredUser> ClientStore for RedisStore<U> {
     }
 }
 
-#[async_trait]
 #[diagnostic::do_not_recommend]
 impl<U: StoredUser> AccessTokenStore<U> for RedisStore<U> {
     async fn save_token(&self, tokens: &NewTokens<U>) -> Result<(), ModelError> {
@@ -383,7 +380,6 @@ impl<U: StoredUser> AccessTokenStore<U> for RedisStore<U> {
     }
 }
 
-#[async_trait]
 #[diagnostic::do_not_recommend]
 impl<U: StoredUser> AuthorizationCodeStore<U> for RedisStore<U> {
     async fn save_authorization_code(
@@ -445,7 +441,6 @@ impl<U: StoredUser> AuthorizationCodeStore<U> for RedisStore<U> {
     }
 }
 
-#[async_trait]
 #[diagnostic::do_not_recommend]
 impl<U: StoredUser> RefreshTokenStore<U> for RedisStore<U> {
     async fn get_refresh_token(&self, refresh_token: &str) -> Result<Option<Token<U>>, ModelError> {
@@ -488,7 +483,6 @@ impl<U: StoredUser> RefreshTokenStore<U> for RedisStore<U> {
     }
 }
 
-#[async_trait]
 #[diagnostic::do_not_recommend]
 impl<U: StoredUser> RevocationStore<U> for RedisStore<U> {
     async fn revoke_access_token(&self, access_token: &str) -> Result<bool, ModelError> {
@@ -499,7 +493,6 @@ impl<U: StoredUser> RevocationStore<U> for RedisStore<U> {
     }
 }
 
-#[async_trait]
 #[diagnostic::do_not_recommend]
 impl<U: StoredUser> PasswordStore<U> for RedisStore<U> {
     async fn get_user(
@@ -524,7 +517,6 @@ impl<U: StoredUser> PasswordStore<U> for RedisStore<U> {
     }
 }
 
-#[async_trait]
 #[diagnostic::do_not_recommend]
 impl<U: StoredUser> ClientCredentialsStore<U> for RedisStore<U> {
     async fn get_user_from_client(&self, client: &Client) -> Result<Option<U>, ModelError> {

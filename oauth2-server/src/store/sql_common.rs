@@ -232,7 +232,6 @@ macro_rules! sql_store_impls {
             }
         }
 
-        #[async_trait::async_trait]
         #[diagnostic::do_not_recommend]
         impl<U: $crate::store::codec::StoredUser> $crate::ClientStore for $store<U> {
             async fn get_client(
@@ -252,7 +251,6 @@ macro_rules! sql_store_impls {
             }
         }
 
-        #[async_trait::async_trait]
         #[diagnostic::do_not_recommend]
         impl<U: $crate::store::codec::StoredUser> $crate::AccessTokenStore<U> for $store<U> {
             async fn save_token(
@@ -324,7 +322,6 @@ macro_rules! sql_store_impls {
             }
         }
 
-        #[async_trait::async_trait]
         #[diagnostic::do_not_recommend]
         impl<U: $crate::store::codec::StoredUser> $crate::AuthorizationCodeStore<U> for $store<U> {
             async fn save_authorization_code(
@@ -381,7 +378,6 @@ macro_rules! sql_store_impls {
             }
         }
 
-        #[async_trait::async_trait]
         #[diagnostic::do_not_recommend]
         impl<U: $crate::store::codec::StoredUser> $crate::RefreshTokenStore<U> for $store<U> {
             async fn get_refresh_token(
@@ -431,7 +427,6 @@ macro_rules! sql_store_impls {
             }
         }
 
-        #[async_trait::async_trait]
         #[diagnostic::do_not_recommend]
         impl<U: $crate::store::codec::StoredUser> $crate::RevocationStore<U> for $store<U> {
             async fn revoke_access_token(
@@ -448,7 +443,6 @@ macro_rules! sql_store_impls {
             }
         }
 
-        #[async_trait::async_trait]
         #[diagnostic::do_not_recommend]
         impl<U: $crate::store::codec::StoredUser> $crate::PasswordStore<U> for $store<U> {
             async fn get_user(
@@ -478,7 +472,6 @@ macro_rules! sql_store_impls {
             }
         }
 
-        #[async_trait::async_trait]
         #[diagnostic::do_not_recommend]
         impl<U: $crate::store::codec::StoredUser> $crate::ClientCredentialsStore<U> for $store<U> {
             async fn get_user_from_client(

@@ -2,7 +2,7 @@
 // trait's explanation.
 use std::sync::Arc;
 
-use oauth2_server::{async_trait, Client, ClientStore, MemoryStore, ModelError, OAuthModel};
+use oauth2_server::{Client, ClientStore, MemoryStore, ModelError, OAuthModel};
 
 #[derive(Clone)]
 struct AppUser;
@@ -10,7 +10,6 @@ struct AppUser;
 /// Implements `ClientStore` only.
 struct StaticClients;
 
-#[async_trait]
 impl ClientStore for StaticClients {
     async fn get_client(&self, _client_id: &str) -> Result<Option<Arc<Client>>, ModelError> {
         Ok(None)

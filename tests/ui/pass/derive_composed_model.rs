@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use oauth2_server::{
-    async_trait, Client, ClientSecret, ClientStore, GrantType, MemoryStore, ModelError, OAuthModel,
+    Client, ClientSecret, ClientStore, GrantType, MemoryStore, ModelError, OAuthModel,
     OAuthRequest, OAuthServer, PasswordStore,
 };
 
@@ -16,7 +16,6 @@ struct AppUser {
 /// Implements `ClientStore` and nothing else.
 struct StaticClients(Vec<Arc<Client>>);
 
-#[async_trait]
 impl ClientStore for StaticClients {
     async fn get_client(&self, client_id: &str) -> Result<Option<Arc<Client>>, ModelError> {
         Ok(self.0.iter().find(|c| c.id() == client_id).cloned())
@@ -26,7 +25,6 @@ impl ClientStore for StaticClients {
 /// The application's own user table: implements `PasswordStore` and nothing else.
 struct UserTable;
 
-#[async_trait]
 impl PasswordStore<AppUser> for UserTable {
     async fn get_user(
         &self,

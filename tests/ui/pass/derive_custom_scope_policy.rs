@@ -1,8 +1,8 @@
 // `custom(scopes)`: the derive leaves `ScopePolicy` to a hand-written impl, which the server
 // then uses.
 use oauth2_server::{
-    async_trait, Client, ClientSecret, GrantType, MemoryStore, ModelError, OAuthModel,
-    OAuthRequest, OAuthServer, Scope, ScopePolicy, Token,
+    Client, ClientSecret, GrantType, MemoryStore, ModelError, OAuthModel, OAuthRequest,
+    OAuthServer, Scope, ScopePolicy, Token,
 };
 
 #[derive(Clone)]
@@ -16,7 +16,6 @@ struct AppModel {
 }
 
 /// Grants `read` whatever is asked for.
-#[async_trait]
 impl ScopePolicy<AppUser> for AppModel {
     async fn validate_scope(
         &self,

@@ -2,8 +2,8 @@
 use std::sync::Arc;
 
 use oauth2_server::{
-    async_trait, AccessTokenStore, Client, ClientCredentialsStore, ClientStore, GrantId,
-    ModelError, NewTokens, OAuthModel, OAuthServer, ScopePolicy, Token, TokenGenerator,
+    AccessTokenStore, Client, ClientCredentialsStore, ClientStore, GrantId, ModelError, NewTokens,
+    OAuthModel, OAuthServer, ScopePolicy, Token, TokenGenerator,
 };
 
 #[derive(Clone)]
@@ -15,14 +15,12 @@ impl OAuthModel for AppModel {
     type User = AppUser;
 }
 
-#[async_trait]
 impl ClientStore for AppModel {
     async fn get_client(&self, _client_id: &str) -> Result<Option<Arc<Client>>, ModelError> {
         Ok(None)
     }
 }
 
-#[async_trait]
 impl AccessTokenStore<AppUser> for AppModel {
     async fn save_token(&self, _tokens: &NewTokens<AppUser>) -> Result<(), ModelError> {
         Ok(())
@@ -37,7 +35,6 @@ impl AccessTokenStore<AppUser> for AppModel {
     }
 }
 
-#[async_trait]
 impl ClientCredentialsStore<AppUser> for AppModel {
     async fn get_user_from_client(&self, _client: &Client) -> Result<Option<AppUser>, ModelError> {
         Ok(None)
