@@ -113,6 +113,15 @@ impl Capability {
         matches!(self, Capability::Scopes | Capability::Generator)
     }
 
+    /// The trait's associated constants a forwarding impl passes on from the field's impl
+    /// (defaults would silently replace the field's values).
+    pub(crate) fn consts(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Capability::Tokens => &[("FILTERS_EXPIRED", "bool")],
+            _ => &[],
+        }
+    }
+
     /// The trait, by absolute path, for the user type `user`.
     pub(crate) fn trait_path(self, user: &TokenStream) -> TokenStream {
         let name = Ident::new(self.trait_name(), Span::call_site());

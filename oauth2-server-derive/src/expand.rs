@@ -1,7 +1,7 @@
 //! Code generation for a valid model: the `OAuthModel` impl, one forwarding impl per delegated
 //! capability, and default `ScopePolicy` / `TokenGenerator` impls.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, ToTokens};
 use syn::DeriveInput;
 
@@ -100,9 +100,15 @@ fn forward_impl(
         let call = quote!(<#field_ty as #trait_path>::#name(&self.#member, #(#args),*));
         quote!(#[inline] #signature { #call })
     });
+    let consts = capability.consts().iter().map(|(name, ty)| {
+        let name = Ident::new(name, Span::call_site());
+        let ty = Ident::new(ty, Span::call_site());
+        quote!(const #name: #ty = <#field_ty as #trait_path>::#name;)
+    });
     quote! {
         #[automatically_derived]
         #header {
+            #(#consts)*
             #(#methods)*
         }
     }

@@ -253,3 +253,77 @@ async fn password_grant_token_carries_the_user() {
     let auth = server.authenticate(&req, None).await.unwrap();
     assert_eq!(auth.user().map(String::as_str), Some(USERNAME));
 }
+
+/// A store that hands back whatever it holds, expired or not, and says nothing about
+/// filtering (`FILTERS_EXPIRED` keeps its default, `false`).
+struct CarelessStore {
+    inner: Store,
+}
+
+impl oauth2_server::AccessTokenStore<User> for CarelessStore {
+    async fn save_token(
+        &self,
+        tokens: &oauth2_server::NewTokens<User>,
+    ) -> Result<(), oauth2_server::ModelError> {
+        self.inner.save_token(tokens).await
+    }
+    async fn get_access_token(
+        &self,
+        value: &str,
+    ) -> Result<Option<oauth2_server::Token<User>>, oauth2_server::ModelError> {
+        // Found, but expired an hour ago.
+        let mut token = self.inner.get_access_token(value).await?;
+        if let Some(token) = &mut token {
+            token.expires_at = std::time::SystemTime::now() - Duration::from_secs(3600);
+        }
+        Ok(token)
+    }
+    async fn revoke_grant(
+        &self,
+        grant_id: oauth2_server::GrantId,
+    ) -> Result<(), oauth2_server::ModelError> {
+        self.inner.revoke_grant(grant_id).await
+    }
+}
+
+#[derive(oauth2_server::OAuthModel)]
+#[oauth(user = User)]
+struct CarelessModel {
+    #[oauth(clients, client_credentials)]
+    store: Store,
+    #[oauth(tokens)]
+    tokens: CarelessStore,
+}
+
+// RFC 6750 3.1 invalid_token ("expired"): the server does not rely on a store to filter
+// expired tokens unless the store declares that it does (`AccessTokenStore::FILTERS_EXPIRED`).
+#[tokio::test]
+async fn expired_token_from_a_store_that_does_not_filter_is_401_invalid_token() {
+    let model = CarelessModel { store: store(), tokens: CarelessStore { inner: Store::new() } };
+    let server = oauth2_server::OAuthServer::builder(model).client_credentials().build().unwrap();
+    let body = token_ok(&server, &app_request("grant_type=client_credentials&scope=read")).await;
+    let token = str_of(&body, "access_token");
+    let err =
+        server.authenticate(&with_header(&format!("Bearer {token}")), None).await.unwrap_err();
+    assert_eq!(err.code().as_str(), "invalid_token");
+    assert_eq!(err.status(), StatusCode::UNAUTHORIZED);
+}
+
+// The store's claim is checked at compile time: the careless store and a model built on it
+// keep the default (the server checks), MemoryStore and a model deriving its tokens from it
+// say they filter (the derive passes the field's FILTERS_EXPIRED on).
+const _: () = {
+    use oauth2_server::AccessTokenStore;
+    assert!(!<CarelessStore as AccessTokenStore<User>>::FILTERS_EXPIRED);
+    assert!(!<CarelessModel as AccessTokenStore<User>>::FILTERS_EXPIRED);
+    assert!(<Store as AccessTokenStore<User>>::FILTERS_EXPIRED);
+    assert!(<InMemory as AccessTokenStore<User>>::FILTERS_EXPIRED);
+};
+
+#[derive(oauth2_server::OAuthModel)]
+#[oauth(user = User)]
+struct InMemory {
+    #[oauth(clients, tokens, client_credentials)]
+    #[allow(dead_code)] // only its derived impls are looked at
+    store: Store,
+}

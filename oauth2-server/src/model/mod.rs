@@ -102,6 +102,16 @@ pub trait AccessTokenStore<U>: Send + Sync {
         tokens: &NewTokens<U>,
     ) -> impl Future<Output = Result<(), ModelError>> + Send;
 
+    /// Whether [`get_access_token`](Self::get_access_token) never returns an expired token:
+    /// it compares the expiry with the current time itself. When `true`,
+    /// [`OAuthServer::authenticate`](crate::OAuthServer::authenticate) trusts that and skips
+    /// its own expiry check (one clock read less per resource request); when `false`, the
+    /// default, the server checks every token it is given, so a store that forgets to filter
+    /// cannot let an expired token through. `MemoryStore` sets it; set it on your own store
+    /// only if the store conformance tests' `expired_tokens_are_not_returned` holds for it.
+    /// `#[derive(OAuthModel)]` forwards the field's value.
+    const FILTERS_EXPIRED: bool = false;
+
     /// The live access token with this value, or `None` (unknown, revoked or expired).
     fn get_access_token(
         &self,

@@ -338,6 +338,9 @@ impl<U: Clone + Send + Sync + 'static> ClientStore for MemoryStore<U> {
 
 #[diagnostic::do_not_recommend]
 impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
+    /// `get_access_token` checks the expiry against the clock (`TokenTable::get_live`).
+    const FILTERS_EXPIRED: bool = true;
+
     async fn save_token(&self, tokens: &NewTokens<U>) -> Result<(), ModelError> {
         let insert = || {
             let access = tokens.access.value.hash();
