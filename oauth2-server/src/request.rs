@@ -180,29 +180,31 @@ impl<'a> Params<'a> {
     pub fn parse(raw: &'a [u8]) -> Result<Self, OAuthError> {
         // The same rules as `form_urlencoded::parse` (pairs split on `&`, empty pieces skipped,
         // name and value split on the first `=`, `+` is a space, `%XX` a byte, invalid escapes
-        // kept, invalid UTF-8 replaced), but one exact allocation for the pairs and none for a
-        // component without `+` or `%`. The input is checked for UTF-8 once: splitting valid
-        // UTF-8 at the ASCII `&` and `=` leaves valid UTF-8, so a component without escapes is
-        // borrowed as it is.
+        // kept, invalid UTF-8 replaced), in one pass over the bytes that notes where each
+        // piece's `=` is and whether its name or value holds a `+` or `%`. One exact
+        // allocation for the pairs and none for a component without escapes. The input is
+        // checked for UTF-8 once: splitting valid UTF-8 at the ASCII `&` and `=` leaves valid
+        // UTF-8, so such a component is borrowed as it is.
+        let text = std::str::from_utf8(raw).ok();
         let capacity = raw.iter().filter(|&&b| b == b'&').count() + 1;
         let mut pairs = Vec::with_capacity(capacity);
-        match std::str::from_utf8(raw) {
-            Ok(text) => {
-                for piece in text.split('&').filter(|p| !p.is_empty()) {
-                    let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
-                    pairs.push((decode_str(name), decode_str(value)));
+        let mut piece = Piece { start: 0, eq: None, escaped_name: false, escaped_value: false };
+        for (i, &b) in raw.iter().enumerate() {
+            match b {
+                b'&' => {
+                    piece.push_to(&mut pairs, raw, text, i);
+                    piece =
+                        Piece { start: i + 1, eq: None, escaped_name: false, escaped_value: false };
                 }
-            }
-            Err(_) => {
-                for piece in raw.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
-                    let (name, value) = match piece.iter().position(|&b| b == b'=') {
-                        Some(i) => (&piece[..i], &piece[i + 1..]),
-                        None => (piece, &piece[piece.len()..]),
-                    };
-                    pairs.push((decode_bytes(name), decode_bytes(value)));
-                }
+                b'=' if piece.eq.is_none() => piece.eq = Some(i),
+                b'+' | b'%' => match piece.eq {
+                    None => piece.escaped_name = true,
+                    Some(_) => piece.escaped_value = true,
+                },
+                _ => {}
             }
         }
+        piece.push_to(&mut pairs, raw, text, raw.len());
         let repeated = if pairs.len() <= 16 {
             pairs.iter().enumerate().any(|(i, (k, _))| pairs[..i].iter().any(|(p, _)| p == k))
         } else {
@@ -253,29 +255,59 @@ fn is_escape(b: &u8) -> bool {
     matches!(b, b'+' | b'%')
 }
 
-/// Decodes one `application/x-www-form-urlencoded` component of valid UTF-8, borrowing when
-/// there is nothing to decode.
-fn decode_str(raw: &str) -> Cow<'_, str> {
-    match raw.bytes().position(|b| is_escape(&b)) {
-        None => Cow::Borrowed(raw),
-        Some(first) => Cow::Owned(unescape(raw.as_bytes(), first)),
+/// One `&`-separated piece of a form being scanned by [`Params::parse`].
+struct Piece {
+    start: usize,
+    /// The first `=`, which separates the name from the value.
+    eq: Option<usize>,
+    escaped_name: bool,
+    escaped_value: bool,
+}
+
+impl Piece {
+    /// Decodes the piece ending at `end` into a pair; an empty piece is skipped.
+    fn push_to<'a>(
+        &self,
+        pairs: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>,
+        raw: &'a [u8],
+        text: Option<&'a str>,
+        end: usize,
+    ) {
+        if self.start == end {
+            return;
+        }
+        let (name, value) = match self.eq {
+            Some(eq) => (self.start..eq, eq + 1..end),
+            None => (self.start..end, end..end),
+        };
+        pairs.push((
+            component(raw, text, name, self.escaped_name),
+            component(raw, text, value, self.escaped_value),
+        ));
     }
 }
 
-/// Decodes one component that may not be UTF-8 (invalid sequences are replaced).
-fn decode_bytes(raw: &[u8]) -> Cow<'_, str> {
-    match raw.iter().position(is_escape) {
-        None => String::from_utf8_lossy(raw),
-        Some(first) => Cow::Owned(unescape(raw, first)),
+/// Decodes the component `raw[range]`: borrowed from `text` (all of `raw`, when it is valid
+/// UTF-8) when it has no escapes, else unescaped (invalid UTF-8 replaced).
+fn component<'a>(
+    raw: &'a [u8],
+    text: Option<&'a str>,
+    range: std::ops::Range<usize>,
+    escaped: bool,
+) -> Cow<'a, str> {
+    match (escaped, text) {
+        // `range` is cut at ASCII `&` and `=`, so at character boundaries.
+        (false, Some(text)) => Cow::Borrowed(&text[range]),
+        (false, None) => String::from_utf8_lossy(&raw[range]),
+        (true, _) => Cow::Owned(unescape(&raw[range])),
     }
 }
 
-/// Unescapes `raw`, whose first escape byte is at `first`: runs between escapes are copied
-/// whole, `+` becomes a space, `%XX` its byte, an invalid `%` stays as it is.
-fn unescape(raw: &[u8], first: usize) -> String {
+/// Unescapes `raw`: runs between escapes are copied whole, `+` becomes a space, `%XX` its
+/// byte, an invalid `%` stays as it is.
+fn unescape(raw: &[u8]) -> String {
     let mut out = Vec::with_capacity(raw.len());
-    out.extend_from_slice(&raw[..first]);
-    let mut i = first;
+    let mut i = 0;
     while i < raw.len() {
         let run = raw[i..].iter().position(is_escape).unwrap_or(raw.len() - i);
         out.extend_from_slice(&raw[i..i + run]);
