@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
+use smallvec::SmallVec;
 use subtle::ConstantTimeEq as _;
 
 use crate::client::Client;
@@ -135,8 +136,10 @@ const REVOKED_GRANT_MEMORY: Duration = Duration::from_secs(600);
 #[derive(Default)]
 struct GrantEntry {
     /// The family's tokens (access, refresh, and refresh tokens since retired), for
-    /// `revoke_grant`. Entries of tokens already gone are pruned as the list doubles.
-    tokens: Vec<TokenHash>,
+    /// `revoke_grant`. Entries of tokens already gone are pruned as the list doubles. The
+    /// first two (a grant's first access and refresh token) are held inline: most families
+    /// never rotate, and a heap block per grant would cost an allocation on every save.
+    tokens: SmallVec<[TokenHash; 2]>,
     /// Prune `tokens` when it grows past this (at least [`GRANT_PRUNE_MIN`]).
     prune_at: usize,
     /// The latest expiry among the family's tokens: after it none of them can be live, and

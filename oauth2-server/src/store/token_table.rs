@@ -15,6 +15,7 @@
 //! SHA-256 are plenty for a key: finding another value whose digest starts like a live
 //! token's is a 2^128 search.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Arc;
@@ -211,10 +212,14 @@ impl<U: Clone> TokenTable<U> {
     /// Stores `token` under `key`, replacing what was there.
     pub(super) fn insert(&mut self, key: Key, token: &Token<U>) {
         let record = Some(Record::new(token));
-        if let Some(&slot) = self.index.get(&key) {
-            self.slots[slot as usize] = record;
-            return;
-        }
+        // One probe of the index: the slot of a replaced token is reused in place.
+        let vacant = match self.index.entry(key) {
+            Entry::Occupied(taken) => {
+                self.slots[*taken.get() as usize] = record;
+                return;
+            }
+            Entry::Vacant(vacant) => vacant,
+        };
         let slot = match self.free.pop() {
             Some(slot) => {
                 self.slots[slot as usize] = record;
@@ -227,7 +232,7 @@ impl<U: Clone> TokenTable<U> {
                 slot
             }
         };
-        self.index.insert(key, slot);
+        vacant.insert(slot);
     }
 
     /// The token under `key` if it is live at `now`; an expired one is removed.
