@@ -64,6 +64,7 @@ use axum_core::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, PRAGMA};
 use http::{HeaderValue, StatusCode};
+use http_body::Body as _;
 
 use crate::endpoint::authorize::AuthorizeError;
 use crate::endpoint::token::TokenResponse;
@@ -142,8 +143,13 @@ where
         let query = req.uri().query().map(str::to_owned);
         // The limited body needs the request's extensions (where the limit is), not its headers.
         let headers = std::mem::take(req.headers_mut());
-        let body = Bytes::from_request(req, state).await?;
-        let mut request = OAuthRequest::new(method).with_body(Vec::from(body));
+        let mut request = OAuthRequest::new(method);
+        // A body known to be empty (a GET to a resource, typically) is not read: no limited,
+        // collected body for nothing.
+        if req.body().size_hint().exact() != Some(0) {
+            let body = Bytes::from_request(req, state).await?;
+            request = request.with_body(Vec::from(body));
+        }
         if let Some(query) = query {
             request = request.with_query(query);
         }
