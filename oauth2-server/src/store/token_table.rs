@@ -164,6 +164,7 @@ impl<U> TokenTable<U> {
         self.index.len()
     }
 
+    #[cfg(test)]
     pub(super) fn contains(&self, key: Key) -> bool {
         self.index.contains_key(&key)
     }
@@ -188,11 +189,22 @@ impl<U> TokenTable<U> {
 
     /// Removes every token expired at `now`; returns how many.
     pub(super) fn remove_expired(&mut self, now: SystemTime) -> usize {
+        self.remove_dead(now, |_| false)
+    }
+
+    /// Removes every token expired at `now` or whose grant `revoked` names; returns how many.
+    pub(super) fn remove_dead(
+        &mut self,
+        now: SystemTime,
+        revoked: impl Fn(GrantId) -> bool,
+    ) -> usize {
         let now = to_nanos(now);
         let before = self.index.len();
         let Self { index, slots, free } = self;
         index.retain(|_, slot| {
-            let live = slots[*slot as usize].as_ref().is_some_and(|r| !r.expired_at(now));
+            let live = slots[*slot as usize]
+                .as_ref()
+                .is_some_and(|r| !r.expired_at(now) && !r.grant_id().is_some_and(&revoked));
             if !live {
                 slots[*slot as usize] = None;
                 free.push(*slot);
