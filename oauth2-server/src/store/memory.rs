@@ -250,7 +250,8 @@ impl<U: Clone + Send + Sync + 'static> MemoryStore<U> {
         map.insert(client_id.to_owned(), user);
     }
 
-    /// Live (unexpired, unrevoked) access tokens; expired ones not yet purged are counted.
+    /// Access tokens held: the live ones, and those expired or of a revoked grant that no
+    /// lookup or sweep has removed yet.
     pub fn access_token_count(&self) -> usize {
         self.access.len()
     }
@@ -260,7 +261,8 @@ impl<U: Clone + Send + Sync + 'static> MemoryStore<U> {
         self.refresh.len()
     }
 
-    /// Removes every expired token and code; returns how many entries were removed.
+    /// Removes every expired token and code, the tokens of revoked grants, and revocations
+    /// that all their tokens have outlived; returns how many tokens and codes were removed.
     pub fn purge_expired(&self) -> usize {
         let now = SystemTime::now();
         (0..SHARDS).map(|i| self.sweep_shard(i, now)).sum()
