@@ -5,19 +5,23 @@
 //! because `u128` is 16-aligned); kept as is in a hash table whose load swings between 44 % and
 //! 87.5 %, with its 32-byte key, it cost 240-340 bytes per live token. Here a token is
 //!
-//! - an index entry: the first 128 bits of the token's SHA-256 -> a slot number (20 bytes in
-//!   the table, so 23-46 bytes per token whatever the load), and
-//! - a [`Record`] in a dense slot vector (88 bytes for `U = String`): times as nanoseconds
-//!   since the UNIX epoch, the grant id as two `u64`, the client id and scope as the shared
-//!   `Arc<str>` of the request.
+//! - a [`Record`] in a dense slot vector (104 bytes for `U = String`): its 128-bit key, times
+//!   as nanoseconds since the UNIX epoch, the grant id as two `u64`, the client id and scope as
+//!   the shared `Arc<str>` of the request, and
+//! - an 8-byte index entry: the key's first 32 bits and the slot number, in an open-addressing
+//!   table between 3/8 and 3/4 full (11-21 bytes per token).
 //!
-//! Freed slots are reused (a free list), so the vector does not grow under churn. 128 bits of
-//! SHA-256 are plenty for a key: finding another value whose digest starts like a live
-//! token's is a 2^128 search.
+//! The key is the first 128 bits of the token's SHA-256: plenty, since finding another value
+//! whose digest starts like a live token's is a 2^128 search. Freed slots are reused (a free
+//! list), so the vector does not grow under churn.
+//!
+//! What it costs in memory accesses, the figure that matters in a table of millions: an insert
+//! touches one index cache line (and appends or reuses a slot); a lookup touches the index line
+//! and the record; a sweep reads the records in slot order and looks up only the dead ones'
+//! entries. (A `HashMap<Key, u32>` touched a control byte line and a bucket line on every probe,
+//! and its sweep read the records in random order.)
 
-use std::collections::hash_map::Entry;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::Hasher;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -36,16 +40,9 @@ impl Key {
         Self([word(0), word(4), word(8), word(12)])
     }
 
-    /// Bytes 8.. of the digest pick the shard (the map hashes bytes ..8).
+    /// Bytes 8.. of the digest pick the shard (the index position comes from bytes ..4).
     pub(super) fn shard(&self, shards: usize) -> usize {
         self.0[2] as usize % shards
-    }
-}
-
-impl Hash for Key {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        // The digest's first bytes are uniform already: they are the hash.
-        state.write_u64(u64::from(self.0[0]) | (u64::from(self.0[1]) << 32));
     }
 }
 
@@ -84,6 +81,8 @@ fn from_nanos(n: u64) -> SystemTime {
 
 /// One token, compactly.
 struct Record<U> {
+    /// The full key: the index holds only its first word.
+    key: Key,
     client_id: Arc<str>,
     scope: Scope,
     user: Option<U>,
@@ -95,12 +94,13 @@ struct Record<U> {
 }
 
 impl<U: Clone> Record<U> {
-    fn new(token: &Token<U>) -> Self {
+    fn new(key: Key, token: &Token<U>) -> Self {
         let (grant, flag) = match token.grant_id {
             Some(GrantId(id)) => ([id as u64, (id >> 64) as u64], HAS_GRANT),
             None => ([0, 0], 0),
         };
         Self {
+            key,
             client_id: token.client_id.clone(),
             scope: token.scope.clone(),
             user: token.user.clone(),
@@ -146,44 +146,123 @@ impl<U> Record<U> {
     }
 }
 
+/// A free index entry. No entry of a token can be equal: that would need slot `u32::MAX`,
+/// the 4,294,967,296th token of one shard (450 GB of records).
+const EMPTY: u64 = u64::MAX;
+
+/// The index entry of a token whose key starts with `word`, in `slot`.
+fn entry(word: u32, slot: u32) -> u64 {
+    (u64::from(word) << 32) | u64::from(slot)
+}
+
+fn entry_word(entry: u64) -> u32 {
+    (entry >> 32) as u32
+}
+
+fn entry_slot(entry: u64) -> usize {
+    entry as u32 as usize
+}
+
 /// One shard's tokens: the index and the slots.
+///
+/// The index is open addressing with linear probing, at most 3/4 full: a token's entry is
+/// found from the position its key's first word names, in the same cache line most of the time,
+/// and deletion shifts the entries that follow back (no tombstones, so probes stay short under
+/// churn). An entry whose word matches is confirmed against the full key in the record.
 pub(super) struct TokenTable<U> {
-    index: HashMap<Key, u32, BuildHasherDefault<PassThrough>>,
+    /// A power of two long, or empty.
+    index: Vec<u64>,
+    len: usize,
     slots: Vec<Option<Record<U>>>,
     free: Vec<u32>,
 }
 
 impl<U> Default for TokenTable<U> {
     fn default() -> Self {
-        Self { index: HashMap::default(), slots: Vec::new(), free: Vec::new() }
+        Self { index: Vec::new(), len: 0, slots: Vec::new(), free: Vec::new() }
     }
 }
 
 impl<U> TokenTable<U> {
     pub(super) fn len(&self) -> usize {
-        self.index.len()
+        self.len
     }
 
     #[cfg(test)]
     pub(super) fn contains(&self, key: Key) -> bool {
-        self.index.contains_key(&key)
+        self.find(key).is_some()
+    }
+
+    /// The index position of `key`'s entry.
+    fn find(&self, key: Key) -> Option<usize> {
+        let mask = self.index.len().checked_sub(1)?;
+        let mut pos = key.0[0] as usize & mask;
+        loop {
+            let e = self.index[pos];
+            if e == EMPTY {
+                return None;
+            }
+            if entry_word(e) == key.0[0]
+                && self.slots[entry_slot(e)].as_ref().is_some_and(|r| r.key == key)
+            {
+                return Some(pos);
+            }
+            pos = (pos + 1) & mask;
+        }
+    }
+
+    /// Empties the entry at `pos`, moving back the entries after it that may take its place
+    /// (those whose home position is not between it and them); returns the slot it named.
+    fn remove_at(&mut self, pos: usize) -> usize {
+        let mask = self.index.len() - 1;
+        let slot = entry_slot(self.index[pos]);
+        let mut hole = pos;
+        let mut next = pos;
+        loop {
+            next = (next + 1) & mask;
+            let e = self.index[next];
+            if e == EMPTY {
+                break;
+            }
+            let home = entry_word(e) as usize & mask;
+            if next.wrapping_sub(home) & mask >= next.wrapping_sub(hole) & mask {
+                self.index[hole] = e;
+                hole = next;
+            }
+        }
+        self.index[hole] = EMPTY;
+        self.len -= 1;
+        slot
+    }
+
+    /// Doubles the index (16 entries at first) and places every entry again.
+    fn grow(&mut self) {
+        let size = (self.index.len() * 2).max(16);
+        let old = std::mem::replace(&mut self.index, vec![EMPTY; size]);
+        let mask = size - 1;
+        for e in old.into_iter().filter(|&e| e != EMPTY) {
+            let mut pos = entry_word(e) as usize & mask;
+            while self.index[pos] != EMPTY {
+                pos = (pos + 1) & mask;
+            }
+            self.index[pos] = e;
+        }
     }
 
     /// Removes and returns the token under `key`, expired or not.
     pub(super) fn remove(&mut self, key: Key) -> Option<Token<U>> {
-        let slot = self.index.remove(&key)?;
-        let record = self.slots[slot as usize].take()?;
-        self.release(slot);
+        let pos = self.find(key)?;
+        let slot = self.remove_at(pos);
+        let record = self.slots[slot].take()?;
+        self.free.push(slot as u32);
+        self.shrink_if_empty();
         Some(record.into_token())
     }
 
-    fn release(&mut self, slot: u32) {
-        if self.index.is_empty() {
-            // Empty again (after a burst, say): give the slots back.
-            self.slots = Vec::new();
-            self.free = Vec::new();
-        } else {
-            self.free.push(slot);
+    /// Empty again (after a burst, say): give the memory back.
+    fn shrink_if_empty(&mut self) {
+        if self.len == 0 {
+            *self = Self::default();
         }
     }
 
@@ -193,29 +272,28 @@ impl<U> TokenTable<U> {
     }
 
     /// Removes every token expired at `now` or whose grant `revoked` names; returns how many.
+    /// The records are visited in slot order (sequential reads); only a dead one's entry is
+    /// looked up in the index.
     pub(super) fn remove_dead(
         &mut self,
         now: SystemTime,
         revoked: impl Fn(GrantId) -> bool,
     ) -> usize {
         let now = to_nanos(now);
-        let before = self.index.len();
-        let Self { index, slots, free } = self;
-        index.retain(|_, slot| {
-            let live = slots[*slot as usize]
-                .as_ref()
-                .is_some_and(|r| !r.expired_at(now) && !r.grant_id().is_some_and(&revoked));
-            if !live {
-                slots[*slot as usize] = None;
-                free.push(*slot);
+        let mut removed = 0;
+        for slot in 0..self.slots.len() {
+            let dead = match &self.slots[slot] {
+                Some(r) if r.expired_at(now) || r.grant_id().is_some_and(&revoked) => r.key,
+                _ => continue,
+            };
+            if let Some(pos) = self.find(dead) {
+                self.remove_at(pos);
             }
-            live
-        });
-        let removed = before - self.index.len();
-        if self.index.is_empty() {
-            self.slots = Vec::new();
-            self.free = Vec::new();
+            self.slots[slot] = None;
+            self.free.push(slot as u32);
+            removed += 1;
         }
+        self.shrink_if_empty();
         removed
     }
 }
@@ -223,34 +301,46 @@ impl<U> TokenTable<U> {
 impl<U: Clone> TokenTable<U> {
     /// Stores `token` under `key`, replacing what was there.
     pub(super) fn insert(&mut self, key: Key, token: &Token<U>) {
-        let record = Some(Record::new(token));
-        // One probe of the index: the slot of a replaced token is reused in place.
-        let vacant = match self.index.entry(key) {
-            Entry::Occupied(taken) => {
-                self.slots[*taken.get() as usize] = record;
+        let record = Some(Record::new(key, token));
+        if (self.len + 1) * 4 > self.index.len() * 3 {
+            self.grow();
+        }
+        // One probe: it meets either the key (replaced in its slot) or the free entry to take.
+        let mask = self.index.len() - 1;
+        let mut pos = key.0[0] as usize & mask;
+        loop {
+            let e = self.index[pos];
+            if e == EMPTY {
+                break;
+            }
+            if entry_word(e) == key.0[0]
+                && self.slots[entry_slot(e)].as_ref().is_some_and(|r| r.key == key)
+            {
+                self.slots[entry_slot(e)] = record;
                 return;
             }
-            Entry::Vacant(vacant) => vacant,
-        };
+            pos = (pos + 1) & mask;
+        }
         let slot = match self.free.pop() {
             Some(slot) => {
                 self.slots[slot as usize] = record;
                 slot
             }
             None => {
-                // More than 2^32 tokens in one shard would need 350 GiB: not a case to handle.
-                let slot = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
+                // Below u32::MAX: see `EMPTY`.
+                let slot = u32::try_from(self.slots.len()).unwrap_or(u32::MAX - 1);
                 self.slots.push(record);
                 slot
             }
         };
-        vacant.insert(slot);
+        self.index[pos] = entry(key.0[0], slot);
+        self.len += 1;
     }
 
     /// The token under `key` if it is live at `now`; an expired one is removed.
     pub(super) fn get_live(&mut self, key: Key, now: SystemTime) -> Option<Token<U>> {
-        let slot = *self.index.get(&key)?;
-        let record = self.slots[slot as usize].as_ref()?;
+        let pos = self.find(key)?;
+        let record = self.slots[entry_slot(self.index[pos])].as_ref()?;
         if record.expired_at(to_nanos(now)) {
             self.remove(key);
             return None;
@@ -279,8 +369,9 @@ mod tests {
         let now = SystemTime::now();
         for grant in [None, Some(GrantId(0)), Some(GrantId(u128::MAX)), Some(GrantId::generate())] {
             let t = token(grant, now, Duration::from_nanos(3_600_000_000_123));
-            assert_eq!(Record::new(&t).token(), t);
-            assert_eq!(Record::new(&t).into_token(), t);
+            let key = Key::of(&TokenHash::of("k"));
+            assert_eq!(Record::new(key, &t).token(), t);
+            assert_eq!(Record::new(key, &t).into_token(), t);
         }
     }
 
@@ -330,5 +421,82 @@ mod tests {
         let t = table.remove(key).unwrap();
         assert_eq!(t.expires_at, now + Duration::from_secs(5));
         assert!(table.remove(key).is_none());
+    }
+
+    /// The table against a `HashMap` model, with keys crafted so that their index positions
+    /// collide, cluster and wrap around the end of the index: inserts, replacements, removals,
+    /// lookups at a moving clock and sweeps in random order.
+    #[test]
+    fn behaves_like_a_map_under_colliding_keys_and_churn() {
+        use rand::{Rng as _, SeedableRng as _};
+        use std::collections::HashMap;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(6750);
+        let start = SystemTime::now();
+        for round in 0..20 {
+            let mut table = TokenTable::default();
+            // key id -> expiry in seconds after `start`
+            let mut model: HashMap<u32, u64> = HashMap::new();
+            // First words among a few values, low and high: long runs, and runs that wrap.
+            let word0 = |id: u32| if id % 3 == 0 { u32::MAX - id % 7 } else { id % (5 + round) };
+            let key = |id: u32| Key([word0(id), id, id.wrapping_mul(31), 7]);
+            let mut clock = 0u64;
+            for _ in 0..3_000 {
+                let id = rng.gen_range(0..400u32);
+                let now = start + Duration::from_secs(clock);
+                match rng.gen_range(0..10) {
+                    0..=4 => {
+                        let life = rng.gen_range(1..50);
+                        let t = token(None, now, Duration::from_secs(life));
+                        table.insert(key(id), &t);
+                        model.insert(id, clock + life);
+                    }
+                    5 | 6 => {
+                        let got = table.remove(key(id)).map(|t| t.expires_at);
+                        let want = model.remove(&id).map(|e| start + Duration::from_secs(e));
+                        assert_eq!(got, want);
+                    }
+                    7 | 8 => {
+                        let got = table.get_live(key(id), now).map(|t| t.expires_at);
+                        let want = match model.get(&id) {
+                            Some(&e) if e > clock => Some(start + Duration::from_secs(e)),
+                            Some(_) => {
+                                model.remove(&id);
+                                None
+                            }
+                            None => None,
+                        };
+                        assert_eq!(got, want);
+                    }
+                    _ => {
+                        clock += rng.gen_range(0..5);
+                        let now = start + Duration::from_secs(clock);
+                        let before = model.len();
+                        model.retain(|_, e| *e > clock);
+                        assert_eq!(table.remove_expired(now), before - model.len());
+                    }
+                }
+                assert_eq!(table.len(), model.len());
+            }
+            for id in 0..400 {
+                assert_eq!(table.contains(key(id)), model.contains_key(&id), "key {id}");
+            }
+            assert!(table.len() * 4 <= table.index.len() * 3, "at most 3/4 full");
+        }
+    }
+
+    #[test]
+    fn an_emptied_table_gives_its_memory_back() {
+        let mut table = TokenTable::default();
+        let now = SystemTime::now();
+        let keys: Vec<Key> = (0..1000).map(|i| Key::of(&TokenHash::of(&i.to_string()))).collect();
+        for key in &keys {
+            table.insert(*key, &token(None, now, Duration::from_secs(1)));
+        }
+        assert!(table.index.len() >= 1024);
+        assert_eq!(table.remove_expired(now + Duration::from_secs(1)), 1000);
+        assert_eq!((table.index.len(), table.slots.len(), table.free.len()), (0, 0, 0));
+        assert!(table.get_live(keys[0], now).is_none());
+        table.insert(keys[0], &token(None, now, Duration::from_secs(1)));
+        assert!(table.contains(keys[0]));
     }
 }
