@@ -3,6 +3,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq as _;
 
 use crate::error::OAuthError;
 use crate::secret::ct_eq_str;
@@ -84,7 +85,13 @@ impl CodeChallenge {
             ));
         }
         let ok = match self.method {
-            PkceMethod::S256 => ct_eq_str(&s256_challenge(verifier), &self.challenge),
+            PkceMethod::S256 => {
+                // BASE64URL-ENCODE(SHA256(ASCII(code_verifier))), 43 characters, on the stack.
+                let mut encoded = [0u8; 43];
+                let digest = Sha256::digest(verifier.as_bytes());
+                let written = URL_SAFE_NO_PAD.encode_slice(digest, &mut encoded).unwrap_or(0);
+                encoded[..written].ct_eq(self.challenge.as_bytes()).into()
+            }
             PkceMethod::Plain => ct_eq_str(verifier, &self.challenge),
         };
         if ok {
