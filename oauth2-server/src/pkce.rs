@@ -56,7 +56,16 @@ pub(crate) fn is_valid_verifier(value: &str) -> bool {
 
 /// The S256 challenge of a verifier: `BASE64URL-ENCODE(SHA256(ASCII(code_verifier)))`.
 pub fn s256_challenge(verifier: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+    String::from_utf8_lossy(&s256(verifier)).into_owned()
+}
+
+/// BASE64URL-ENCODE(SHA256(ASCII(code_verifier))) (RFC 7636 4.2): always 43 characters, so
+/// on the stack.
+fn s256(verifier: &str) -> [u8; 43] {
+    let mut encoded = [0u8; 43];
+    // 32 bytes in unpadded base64url are exactly 43 characters: the slice always fits.
+    let _ = URL_SAFE_NO_PAD.encode_slice(Sha256::digest(verifier.as_bytes()), &mut encoded);
+    encoded
 }
 
 impl CodeChallenge {
@@ -85,13 +94,7 @@ impl CodeChallenge {
             ));
         }
         let ok = match self.method {
-            PkceMethod::S256 => {
-                // BASE64URL-ENCODE(SHA256(ASCII(code_verifier))), 43 characters, on the stack.
-                let mut encoded = [0u8; 43];
-                let digest = Sha256::digest(verifier.as_bytes());
-                let written = URL_SAFE_NO_PAD.encode_slice(digest, &mut encoded).unwrap_or(0);
-                encoded[..written].ct_eq(self.challenge.as_bytes()).into()
-            }
+            PkceMethod::S256 => s256(verifier).ct_eq(self.challenge.as_bytes()).into(),
             PkceMethod::Plain => ct_eq_str(verifier, &self.challenge),
         };
         if ok {

@@ -385,8 +385,8 @@ mod tests {
         let mut rng = rand::rngs::StdRng::seed_from_u64(6749);
         for round in 0..24_000 {
             // Mostly short inputs (every corner in few bytes), some past the 16- and 32-byte
-            // vector widths of the scans.
-            // Long inputs draw from more letters, so that their names rarely repeat.
+            // vector widths of the scans; those draw from more letters, so that their names
+            // rarely repeat.
             let (len, alphabet) = if round % 6 == 0 {
                 (rng.gen_range(24..200), long_alphabet)
             } else {

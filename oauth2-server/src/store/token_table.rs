@@ -163,6 +163,11 @@ fn entry_slot(entry: u64) -> usize {
     entry as u32 as usize
 }
 
+/// Where the probe for a key starting with `word` begins.
+fn home(word: u32, mask: usize) -> usize {
+    word as usize & mask
+}
+
 /// One shard's tokens: the index and the slots.
 ///
 /// The index is open addressing with linear probing, at most 3/4 full: a token's entry is
@@ -195,17 +200,26 @@ impl<U> TokenTable<U> {
 
     /// The index position of `key`'s entry.
     fn find(&self, key: Key) -> Option<usize> {
-        let mask = self.index.len().checked_sub(1)?;
-        let mut pos = key.0[0] as usize & mask;
+        if self.index.is_empty() {
+            return None;
+        }
+        self.probe(key).ok()
+    }
+
+    /// Walks `key`'s probe sequence: `Ok` with the position of its entry, or `Err` with the
+    /// free position where it would go. The index must not be empty.
+    fn probe(&self, key: Key) -> Result<usize, usize> {
+        let mask = self.index.len() - 1;
+        let mut pos = home(key.0[0], mask);
         loop {
             let e = self.index[pos];
             if e == EMPTY {
-                return None;
+                return Err(pos);
             }
             if entry_word(e) == key.0[0]
                 && self.slots[entry_slot(e)].as_ref().is_some_and(|r| r.key == key)
             {
-                return Some(pos);
+                return Ok(pos);
             }
             pos = (pos + 1) & mask;
         }
@@ -224,7 +238,7 @@ impl<U> TokenTable<U> {
             if e == EMPTY {
                 break;
             }
-            let home = entry_word(e) as usize & mask;
+            let home = home(entry_word(e), mask);
             if next.wrapping_sub(home) & mask >= next.wrapping_sub(hole) & mask {
                 self.index[hole] = e;
                 hole = next;
@@ -241,7 +255,7 @@ impl<U> TokenTable<U> {
         let old = std::mem::replace(&mut self.index, vec![EMPTY; size]);
         let mask = size - 1;
         for e in old.into_iter().filter(|&e| e != EMPTY) {
-            let mut pos = entry_word(e) as usize & mask;
+            let mut pos = home(entry_word(e), mask);
             while self.index[pos] != EMPTY {
                 pos = (pos + 1) & mask;
             }
@@ -252,11 +266,16 @@ impl<U> TokenTable<U> {
     /// Removes and returns the token under `key`, expired or not.
     pub(super) fn remove(&mut self, key: Key) -> Option<Token<U>> {
         let pos = self.find(key)?;
+        self.take_at(pos).map(Record::into_token)
+    }
+
+    /// Removes the entry at index position `pos` and its record.
+    fn take_at(&mut self, pos: usize) -> Option<Record<U>> {
         let slot = self.remove_at(pos);
-        let record = self.slots[slot].take()?;
+        let record = self.slots[slot].take();
         self.free.push(slot as u32);
         self.shrink_if_empty();
-        Some(record.into_token())
+        record
     }
 
     /// Empty again (after a burst, say): give the memory back.
@@ -306,21 +325,13 @@ impl<U: Clone> TokenTable<U> {
             self.grow();
         }
         // One probe: it meets either the key (replaced in its slot) or the free entry to take.
-        let mask = self.index.len() - 1;
-        let mut pos = key.0[0] as usize & mask;
-        loop {
-            let e = self.index[pos];
-            if e == EMPTY {
-                break;
-            }
-            if entry_word(e) == key.0[0]
-                && self.slots[entry_slot(e)].as_ref().is_some_and(|r| r.key == key)
-            {
-                self.slots[entry_slot(e)] = record;
+        let pos = match self.probe(key) {
+            Ok(found) => {
+                self.slots[entry_slot(self.index[found])] = record;
                 return;
             }
-            pos = (pos + 1) & mask;
-        }
+            Err(free) => free,
+        };
         let slot = match self.free.pop() {
             Some(slot) => {
                 self.slots[slot as usize] = record;
@@ -342,7 +353,7 @@ impl<U: Clone> TokenTable<U> {
         let pos = self.find(key)?;
         let record = self.slots[entry_slot(self.index[pos])].as_ref()?;
         if record.expired_at(to_nanos(now)) {
-            self.remove(key);
+            self.take_at(pos);
             return None;
         }
         Some(record.token())
