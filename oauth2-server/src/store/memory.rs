@@ -22,7 +22,8 @@ use crate::token::{
     AuthorizationCode, CodeRedemption, GrantId, Issued, NewTokens, RetiredToken, Token,
 };
 
-use super::token_table::{Key, PassThrough, TokenTable};
+use super::code_table::CodeRow;
+use super::token_table::{Key, PassThrough, Record, Row, Table, TokenTable};
 
 const SHARDS: usize = 32;
 /// At least this many writes between two sweeps of one shard.
@@ -68,34 +69,40 @@ impl<K: ShardKey, V> Sharded<K, V> {
         lock(&self.shards[key.shard()])
     }
 
+    #[cfg(test)]
     fn len(&self) -> usize {
         self.shards.iter().map(|s| lock(s).len()).sum()
     }
 }
 
-/// Access or refresh tokens: compact [`TokenTable`]s in independently locked shards.
-struct TokenShards<U> {
-    shards: Box<[Mutex<TokenTable<U>>]>,
+/// Compact [`Table`]s (of tokens or codes) in independently locked shards.
+struct TableShards<R> {
+    shards: Box<[Mutex<Table<R>>]>,
 }
 
-impl<U> TokenShards<U> {
+impl<R: Row> TableShards<R> {
     fn new() -> Self {
-        Self { shards: (0..SHARDS).map(|_| Mutex::new(TokenTable::default())).collect() }
+        Self { shards: (0..SHARDS).map(|_| Mutex::new(Table::default())).collect() }
     }
 
     /// The shard of `hash`, and the table key within it.
-    fn shard(&self, hash: &TokenHash) -> (MutexGuard<'_, TokenTable<U>>, Key) {
+    fn shard(&self, hash: &TokenHash) -> (MutexGuard<'_, Table<R>>, Key) {
         let key = Key::of(hash);
         (lock(&self.shards[key.shard(SHARDS)]), key)
     }
 
+    fn len(&self) -> usize {
+        self.shards.iter().map(|s| lock(s).len()).sum()
+    }
+}
+
+/// Access or refresh tokens.
+type TokenShards<U> = TableShards<Record<U>>;
+
+impl<U> TokenShards<U> {
     fn remove(&self, hash: &TokenHash) -> Option<Token<U>> {
         let (mut table, key) = self.shard(hash);
         table.remove(key)
-    }
-
-    fn len(&self) -> usize {
-        self.shards.iter().map(|s| lock(s).len()).sum()
     }
 }
 
@@ -103,25 +110,6 @@ impl<U> TokenShards<U> {
 /// leaves the map consistent, so carry on.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-enum CodeEntry<U> {
-    Live(AuthorizationCode<U>),
-    /// Kept until the code would have expired, to recognise a replay (RFC 6749 4.1.2).
-    Consumed {
-        client_id: Arc<str>,
-        grant_id: GrantId,
-        expires_at: SystemTime,
-    },
-}
-
-impl<U> CodeEntry<U> {
-    fn expires_at(&self) -> SystemTime {
-        match self {
-            Self::Live(code) => code.expires_at,
-            Self::Consumed { expires_at, .. } => *expires_at,
-        }
-    }
 }
 
 /// How long a revocation is remembered beyond the longest token lifetime seen, so that a token
@@ -174,7 +162,8 @@ pub struct MemoryStore<U> {
     refresh: TokenShards<U>,
     /// Refresh tokens rotated out, kept until they would have expired (reuse detection).
     retired: Sharded<TokenHash, RetiredToken<U>>,
-    codes: Sharded<TokenHash, CodeEntry<U>>,
+    /// Codes, live or consumed (kept until they would have expired, to recognise a replay).
+    codes: TableShards<CodeRow<U>>,
     /// Revoked grants, until when they are remembered. Revocation is lazy: a token carries its
     /// grant id, lookups refuse the tokens of a revoked grant and the sweeps drop them, so a
     /// save writes nothing per grant (RFC 6749 4.1.2, RFC 9700 4.14.2 revoke whole families).
@@ -210,7 +199,7 @@ impl<U> Default for MemoryStore<U> {
             access: TokenShards::new(),
             refresh: TokenShards::new(),
             retired: Sharded::new(),
-            codes: Sharded::new(),
+            codes: TableShards::new(),
             revoked: Sharded::new(),
             revoked_count: AtomicUsize::new(0),
             longest_lifetime: AtomicU64::new(0),
@@ -288,11 +277,7 @@ impl<U: Clone + Send + Sync + 'static> MemoryStore<U> {
         });
         removed += before - retired.len();
         drop(retired);
-        let mut codes = lock(&self.codes.shards[i]);
-        let before = codes.len();
-        codes.retain(|_, c| c.expires_at() > now);
-        removed += before - codes.len();
-        drop(codes);
+        removed += lock(&self.codes.shards[i]).remove_expired(now);
         // Forget revocations that every token of their family has outlived.
         let mut revoked = lock(&self.revoked.shards[i]);
         let before = revoked.len();
@@ -433,39 +418,17 @@ impl<U: Clone + Send + Sync + 'static> AuthorizationCodeStore<U> for MemoryStore
         &self,
         code: &Issued<AuthorizationCode<U>>,
     ) -> Result<(), ModelError> {
-        let key = code.value.hash();
-        self.codes.shard(&key).insert(key, CodeEntry::Live(code.data.clone()));
+        let (mut table, key) = self.codes.shard(&code.value.hash());
+        table.insert_code(key, code.data.clone());
+        drop(table);
         self.note_write();
         Ok(())
     }
 
     async fn take_authorization_code(&self, code: &str) -> Result<CodeRedemption<U>, ModelError> {
-        let key = TokenHash::of(code);
-        let now = SystemTime::now();
         // One lock decides: exactly one caller turns a live code into a consumed one.
-        let mut shard = self.codes.shard(&key);
-        let Some(entry) = shard.get_mut(&key) else { return Ok(CodeRedemption::Unknown) };
-        if entry.expires_at() <= now {
-            shard.remove(&key);
-            return Ok(CodeRedemption::Unknown);
-        }
-        let consumed = match entry {
-            CodeEntry::Live(code) => CodeEntry::Consumed {
-                client_id: code.client_id.clone(),
-                grant_id: code.grant_id,
-                expires_at: code.expires_at,
-            },
-            CodeEntry::Consumed { client_id, grant_id, .. } => {
-                return Ok(CodeRedemption::Replayed {
-                    client_id: client_id.clone(),
-                    grant_id: *grant_id,
-                })
-            }
-        };
-        match std::mem::replace(entry, consumed) {
-            CodeEntry::Live(code) => Ok(CodeRedemption::Redeemed(code)),
-            CodeEntry::Consumed { .. } => Ok(CodeRedemption::Unknown),
-        }
+        let (mut table, key) = self.codes.shard(&TokenHash::of(code));
+        Ok(table.redeem(key, SystemTime::now()))
     }
 }
 

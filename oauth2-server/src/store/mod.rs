@@ -1,5 +1,6 @@
 //! Ready-made stores.
 
+mod code_table;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
 mod codec;
 pub mod memory;

@@ -1,5 +1,7 @@
-//! The compact token table behind [`MemoryStore`](super::memory::MemoryStore)'s access and
-//! refresh tokens.
+//! The compact tables behind [`MemoryStore`](super::memory::MemoryStore)'s access and
+//! refresh tokens ([`TokenTable`]) and authorization codes
+//! ([`CodeTable`](super::code_table::CodeTable)): one [`Table`], generic over the [`Row`] it
+//! holds.
 //!
 //! A public [`Token<U>`] is 128 bytes (two `SystemTime`s of 16, an `Option<GrantId>` of 32
 //! because `u128` is 16-aligned); kept as is in a hash table whose load swings between 44 % and
@@ -70,17 +72,26 @@ const HAS_GRANT: u64 = 1 << 63;
 
 /// Nanoseconds since the UNIX epoch, exact from 1970 to 2262; earlier times read as the
 /// epoch, later ones as 2262 (both far from any token's lifetime).
-fn to_nanos(t: SystemTime) -> u64 {
+pub(super) fn to_nanos(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX).min(HAS_GRANT - 1))
 }
 
-fn from_nanos(n: u64) -> SystemTime {
+pub(super) fn from_nanos(n: u64) -> SystemTime {
     UNIX_EPOCH + Duration::from_nanos(n & !HAS_GRANT)
 }
 
+/// What a [`Table`] holds: a record found by its key and swept by its expiry and grant.
+pub(super) trait Row {
+    /// The full key (the index holds only its first word).
+    fn key(&self) -> Key;
+    /// True when the row is dead at `now` (nanoseconds since the epoch): expired, or of a
+    /// grant that `revoked` names.
+    fn dead_at(&self, now: u64, revoked: &impl Fn(GrantId) -> bool) -> bool;
+}
+
 /// One token, compactly.
-struct Record<U> {
+pub(super) struct Record<U> {
     /// The full key: the index holds only its first word.
     key: Key,
     client_id: Arc<str>,
@@ -146,6 +157,19 @@ impl<U> Record<U> {
     }
 }
 
+impl<U> Row for Record<U> {
+    fn key(&self) -> Key {
+        self.key
+    }
+
+    fn dead_at(&self, now: u64, revoked: &impl Fn(GrantId) -> bool) -> bool {
+        self.expired_at(now) || self.grant_id().is_some_and(revoked)
+    }
+}
+
+/// Access or refresh tokens.
+pub(super) type TokenTable<U> = Table<Record<U>>;
+
 /// A free index entry. No entry of a token can be equal: that would need slot `u32::MAX`,
 /// the 4,294,967,296th token of one shard (450 GB of records).
 const EMPTY: u64 = u64::MAX;
@@ -168,27 +192,27 @@ fn home(word: u32, mask: usize) -> usize {
     word as usize & mask
 }
 
-/// One shard's tokens: the index and the slots.
+/// One shard's rows (tokens or codes): the index and the slots.
 ///
 /// The index is open addressing with linear probing, at most 3/4 full: a token's entry is
 /// found from the position its key's first word names, in the same cache line most of the time,
 /// and deletion shifts the entries that follow back (no tombstones, so probes stay short under
 /// churn). An entry whose word matches is confirmed against the full key in the record.
-pub(super) struct TokenTable<U> {
+pub(super) struct Table<R> {
     /// A power of two long, or empty.
     index: Vec<u64>,
     len: usize,
-    slots: Vec<Option<Record<U>>>,
+    slots: Vec<Option<R>>,
     free: Vec<u32>,
 }
 
-impl<U> Default for TokenTable<U> {
+impl<R> Default for Table<R> {
     fn default() -> Self {
         Self { index: Vec::new(), len: 0, slots: Vec::new(), free: Vec::new() }
     }
 }
 
-impl<U> TokenTable<U> {
+impl<R: Row> Table<R> {
     pub(super) fn len(&self) -> usize {
         self.len
     }
@@ -199,7 +223,7 @@ impl<U> TokenTable<U> {
     }
 
     /// The index position of `key`'s entry.
-    fn find(&self, key: Key) -> Option<usize> {
+    pub(super) fn find(&self, key: Key) -> Option<usize> {
         if self.index.is_empty() {
             return None;
         }
@@ -217,7 +241,7 @@ impl<U> TokenTable<U> {
                 return Err(pos);
             }
             if entry_word(e) == key.0[0]
-                && self.slots[entry_slot(e)].as_ref().is_some_and(|r| r.key == key)
+                && self.slots[entry_slot(e)].as_ref().is_some_and(|r| r.key() == key)
             {
                 return Ok(pos);
             }
@@ -263,14 +287,13 @@ impl<U> TokenTable<U> {
         }
     }
 
-    /// Removes and returns the token under `key`, expired or not.
-    pub(super) fn remove(&mut self, key: Key) -> Option<Token<U>> {
-        let pos = self.find(key)?;
-        self.take_at(pos).map(Record::into_token)
+    /// The row of the entry at index position `pos` (from [`Table::find`]).
+    pub(super) fn row_mut(&mut self, pos: usize) -> Option<&mut R> {
+        self.slots[entry_slot(self.index[pos])].as_mut()
     }
 
-    /// Removes the entry at index position `pos` and its record.
-    fn take_at(&mut self, pos: usize) -> Option<Record<U>> {
+    /// Removes the entry at index position `pos` and its row.
+    pub(super) fn take_at(&mut self, pos: usize) -> Option<R> {
         let slot = self.remove_at(pos);
         let record = self.slots[slot].take();
         self.free.push(slot as u32);
@@ -285,13 +308,13 @@ impl<U> TokenTable<U> {
         }
     }
 
-    /// Removes every token expired at `now`; returns how many.
+    /// Removes every row expired at `now`; returns how many.
     pub(super) fn remove_expired(&mut self, now: SystemTime) -> usize {
         self.remove_dead(now, |_| false)
     }
 
-    /// Removes every token expired at `now` or whose grant `revoked` names; returns how many.
-    /// The records are visited in slot order (sequential reads); only a dead one's entry is
+    /// Removes every row expired at `now` or whose grant `revoked` names; returns how many.
+    /// The rows are visited in slot order (sequential reads); only a dead one's entry is
     /// looked up in the index.
     pub(super) fn remove_dead(
         &mut self,
@@ -302,7 +325,7 @@ impl<U> TokenTable<U> {
         let mut removed = 0;
         for slot in 0..self.slots.len() {
             let dead = match &self.slots[slot] {
-                Some(r) if r.expired_at(now) || r.grant_id().is_some_and(&revoked) => r.key,
+                Some(r) if r.dead_at(now, &revoked) => r.key(),
                 _ => continue,
             };
             if let Some(pos) = self.find(dead) {
@@ -315,12 +338,11 @@ impl<U> TokenTable<U> {
         self.shrink_if_empty();
         removed
     }
-}
 
-impl<U: Clone> TokenTable<U> {
-    /// Stores `token` under `key`, replacing what was there.
-    pub(super) fn insert(&mut self, key: Key, token: &Token<U>) {
-        let record = Some(Record::new(key, token));
+    /// Stores `row` under its key, replacing what was there.
+    pub(super) fn insert_row(&mut self, row: R) {
+        let key = row.key();
+        let record = Some(row);
         if (self.len + 1) * 4 > self.index.len() * 3 {
             self.grow();
         }
@@ -346,6 +368,21 @@ impl<U: Clone> TokenTable<U> {
         };
         self.index[pos] = entry(key.0[0], slot);
         self.len += 1;
+    }
+}
+
+impl<U> TokenTable<U> {
+    /// Removes and returns the token under `key`, expired or not.
+    pub(super) fn remove(&mut self, key: Key) -> Option<Token<U>> {
+        let pos = self.find(key)?;
+        self.take_at(pos).map(Record::into_token)
+    }
+}
+
+impl<U: Clone> TokenTable<U> {
+    /// Stores `token` under `key`, replacing what was there.
+    pub(super) fn insert(&mut self, key: Key, token: &Token<U>) {
+        self.insert_row(Record::new(key, token));
     }
 
     /// The token under `key` if it is live at `now`; an expired one is removed.
