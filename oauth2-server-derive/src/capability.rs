@@ -178,7 +178,7 @@ impl Capability {
                     true,
                     vec![(
                         "code",
-                        quote!(&::oauth2_server::Issued<::oauth2_server::AuthorizationCode<#user>>),
+                        quote!(::oauth2_server::Issued<::oauth2_server::AuthorizationCode<#user>>),
                     )],
                     result(quote!(())),
                 ),

@@ -63,7 +63,7 @@ pub(crate) trait CodeSaver<M: CoreModel>: Send + Sync {
     async fn save(
         &self,
         model: &M,
-        code: &Issued<AuthorizationCode<M::User>>,
+        code: Issued<AuthorizationCode<M::User>>,
     ) -> Result<(), crate::ModelError>;
 }
 

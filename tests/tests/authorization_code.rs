@@ -468,7 +468,7 @@ mod gated {
     impl AuthorizationCodeStore<User> for GatedModel {
         async fn save_authorization_code(
             &self,
-            code: &Issued<AuthorizationCode<User>>,
+            code: Issued<AuthorizationCode<User>>,
         ) -> Result<(), ModelError> {
             self.inner.save_authorization_code(code).await
         }

@@ -99,9 +99,9 @@ async fn purge_expired_removes_expired_tokens_only() {
 #[tokio::test]
 async fn purge_expired_removes_expired_codes() {
     let store = store();
-    store.save_authorization_code(&code(past())).await.unwrap();
+    store.save_authorization_code(code(past())).await.unwrap();
     let live = code(future());
-    store.save_authorization_code(&live).await.unwrap();
+    store.save_authorization_code(live.clone()).await.unwrap();
     assert_eq!(store.purge_expired(), 1);
     let taken = store.take_authorization_code(live.value.expose()).await.unwrap();
     assert!(matches!(taken, CodeRedemption::Redeemed(_)));
@@ -111,7 +111,7 @@ async fn purge_expired_removes_expired_codes() {
 async fn take_authorization_code_redeems_once_then_reports_replay() {
     let store = store();
     let c = code(future());
-    store.save_authorization_code(&c).await.unwrap();
+    store.save_authorization_code(c.clone()).await.unwrap();
     let first = store.take_authorization_code(c.value.expose()).await.unwrap();
     assert_eq!(first, CodeRedemption::Redeemed(c.data.clone()));
     let second = store.take_authorization_code(c.value.expose()).await.unwrap();
@@ -125,7 +125,7 @@ async fn take_authorization_code_redeems_once_then_reports_replay() {
 async fn expired_code_is_unknown() {
     let store = store();
     let c = code(past());
-    store.save_authorization_code(&c).await.unwrap();
+    store.save_authorization_code(c.clone()).await.unwrap();
     let taken = store.take_authorization_code(c.value.expose()).await.unwrap();
     assert_eq!(taken, CodeRedemption::Unknown);
 }
@@ -140,7 +140,7 @@ async fn unknown_code_is_unknown() {
 async fn take_authorization_code_is_atomic_under_concurrency() {
     let store = Arc::new(store());
     let c = code(future());
-    store.save_authorization_code(&c).await.unwrap();
+    store.save_authorization_code(c.clone()).await.unwrap();
     let value = c.value.expose().to_owned();
     let tasks: Vec<_> = (0..100)
         .map(|_| {

@@ -226,9 +226,11 @@ impl<M: CoreModel> OAuthServer<M> {
     /// `303 See Other` to the redirect URI carrying `code`, `state` and `iss`.
     pub async fn approve(
         &self,
-        request: AuthorizationRequest,
+        mut request: AuthorizationRequest,
         user: M::User,
     ) -> Result<OAuthResponse, AuthorizeError> {
+        // Moved into the code rather than copied.
+        let challenge = request.challenge.take();
         let fail = |error: OAuthError| {
             self.error_redirect(&request.redirect_uri, request.state.as_deref(), error)
         };
@@ -255,13 +257,13 @@ impl<M: CoreModel> OAuthServer<M> {
                 user,
                 scope,
                 redirect_uri: request.redirect_uri_sent.then(|| request.redirect_uri.clone()),
-                challenge: request.challenge.clone(),
+                challenge,
                 grant_id: GrantId::generate(),
                 issued_at: now,
                 expires_at: now + lifetime,
             },
         };
-        saver.save(&self.model, &code).await.map_err(|e| fail(e.into()))?;
+        // The answer is built before the code goes to the store, which takes it by value.
         let mut params = [("code", code.value.expose()), ("", ""), ("", "")];
         let mut n = 1;
         for (name, value) in
@@ -272,13 +274,13 @@ impl<M: CoreModel> OAuthServer<M> {
                 n += 1;
             }
         }
-        build_redirect(&request.redirect_uri, &params[..n]).map(OAuthResponse::redirect).ok_or_else(
-            || {
-                AuthorizeError::NoRedirect(OAuthError::server_error(crate::ModelError::msg(
-                    "the registered redirect URI is not a valid header value",
-                )))
-            },
-        )
+        let Some(location) = build_redirect(&request.redirect_uri, &params[..n]) else {
+            return Err(AuthorizeError::NoRedirect(OAuthError::server_error(
+                crate::ModelError::msg("the registered redirect URI is not a valid header value"),
+            )));
+        };
+        saver.save(&self.model, code).await.map_err(|e| fail(e.into()))?;
+        Ok(OAuthResponse::redirect(location))
     }
 
     /// The user said no: `303` to the redirect URI with `error=access_denied`, `state`, `iss`.

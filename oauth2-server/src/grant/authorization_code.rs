@@ -114,7 +114,7 @@ where
     async fn save(
         &self,
         model: &M,
-        code: &Issued<AuthorizationCode<M::User>>,
+        code: Issued<AuthorizationCode<M::User>>,
     ) -> Result<(), ModelError> {
         model.save_authorization_code(code).await
     }

@@ -137,10 +137,11 @@ pub trait AccessTokenStore<U>: Send + Sync {
     note = "implement `AuthorizationCodeStore<{U}>` for `{Self}` (needs `save_authorization_code` and `take_authorization_code`), or delegate it to a field with `#[oauth(codes)]`"
 )]
 pub trait AuthorizationCodeStore<U>: Send + Sync {
-    /// Saves a new code.
+    /// Saves a new code. It comes by value: a store that keeps it as it is (in memory) takes
+    /// it without a copy; one that serializes it borrows what it needs.
     fn save_authorization_code(
         &self,
-        code: &Issued<AuthorizationCode<U>>,
+        code: Issued<AuthorizationCode<U>>,
     ) -> impl Future<Output = Result<(), ModelError>> + Send;
 
     /// Consumes a code, **atomically**: when many requests race with the same code, exactly

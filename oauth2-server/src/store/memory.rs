@@ -416,10 +416,10 @@ fn lifetime_nanos<U>(token: &Token<U>) -> u64 {
 impl<U: Clone + Send + Sync + 'static> AuthorizationCodeStore<U> for MemoryStore<U> {
     async fn save_authorization_code(
         &self,
-        code: &Issued<AuthorizationCode<U>>,
+        code: Issued<AuthorizationCode<U>>,
     ) -> Result<(), ModelError> {
         let (mut table, key) = self.codes.shard(&code.value.hash());
-        table.insert_code(key, code.data.clone());
+        table.insert_code(key, code.data);
         drop(table);
         self.note_write();
         Ok(())

@@ -384,7 +384,7 @@ impl<U: StoredUser> AccessTokenStore<U> for RedisStore<U> {
 impl<U: StoredUser> AuthorizationCodeStore<U> for RedisStore<U> {
     async fn save_authorization_code(
         &self,
-        code: &Issued<AuthorizationCode<U>>,
+        code: Issued<AuthorizationCode<U>>,
     ) -> Result<(), ModelError> {
         let key = self.key("code", &code.value.hash().to_hex());
         let data = StoredCode::encode(&code.data)?;

@@ -326,7 +326,7 @@ macro_rules! sql_store_impls {
         impl<U: $crate::store::codec::StoredUser> $crate::AuthorizationCodeStore<U> for $store<U> {
             async fn save_authorization_code(
                 &self,
-                code: &$crate::Issued<$crate::AuthorizationCode<U>>,
+                code: $crate::Issued<$crate::AuthorizationCode<U>>,
             ) -> Result<(), $crate::ModelError> {
                 use $crate::store::codec::{millis, StoredCode};
                 sqlx::query(&self.queries.insert_code)

@@ -278,7 +278,7 @@ pub async fn tokens_saved_after_their_grant_was_revoked_stay_unusable<B: Backend
 pub async fn code_is_redeemed_once_then_replayed<B: Backend>(b: &B) {
     let store = b.open().await;
     let issued = code(at(300));
-    store.save_authorization_code(&issued).await.unwrap();
+    store.save_authorization_code(issued.clone()).await.unwrap();
     let value = issued.value.expose();
     assert_eq!(
         store.take_authorization_code(value).await.unwrap(),
@@ -299,7 +299,7 @@ pub async fn code_is_redeemed_once_then_replayed<B: Backend>(b: &B) {
 pub async fn expired_code_is_unknown<B: Backend>(b: &B) {
     let store = b.open().await;
     let issued = code(at(-1));
-    store.save_authorization_code(&issued).await.unwrap();
+    store.save_authorization_code(issued.clone()).await.unwrap();
     assert_eq!(
         store.take_authorization_code(issued.value.expose()).await.unwrap(),
         CodeRedemption::Unknown
@@ -366,11 +366,11 @@ pub async fn purge_expired_keeps_live_entries<B: Backend>(b: &B) {
     let store = b.open().await;
     let dead = new_tokens(at(-5), true);
     store.save_token(&dead).await.unwrap();
-    store.save_authorization_code(&code(at(-5))).await.unwrap();
+    store.save_authorization_code(code(at(-5))).await.unwrap();
     let live = new_tokens(at(3600), true);
     store.save_token(&live).await.unwrap();
     let live_code = code(at(300));
-    store.save_authorization_code(&live_code).await.unwrap();
+    store.save_authorization_code(live_code.clone()).await.unwrap();
     let purged = b.purge(&store).await;
     assert!(purged >= b.min_purged(3), "purged {purged}");
     assert!(store.get_access_token(live.access.value.expose()).await.unwrap().is_some());
@@ -397,7 +397,7 @@ pub async fn concurrent_code_redemptions_have_exactly_one_winner<B: Backend>(b: 
     let a = b.open().await;
     let c = b.open().await;
     let issued = code(at(300));
-    a.save_authorization_code(&issued).await.unwrap();
+    a.save_authorization_code(issued.clone()).await.unwrap();
     let value = issued.value.expose().to_owned();
     let tasks: Vec<_> = (0..50)
         .map(|i| {
