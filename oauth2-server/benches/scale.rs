@@ -6,6 +6,7 @@
 //! cargo bench -p oauth2-server --bench scale              # the curve, 10^3 .. 10^6
 //! SCALE_MAX=7 cargo bench -p oauth2-server --bench scale  # .. 10^7 (about 3 GiB, a minute)
 //! SCALE_PURGE_SECS=20 cargo bench -p oauth2-server --bench scale -- purge
+//! cargo bench -p oauth2-server --bench scale -- codes  # memory per code, 10^4 .. 10^6
 //! ```
 //!
 //! Each size runs in a fresh child process, so that its RSS growth is its own. Times are CPU
@@ -24,8 +25,9 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant, SystemTime};
 
 use oauth2_server::{
-    AccessTokenStore, Client, ClientSecret, GrantType, Issued, MemoryStore, NewTokens,
-    OAuthRequest, OAuthServer, Scope, Secret, Token,
+    s256_challenge, AccessTokenStore, AuthorizationCode, AuthorizationCodeStore, Client,
+    ClientSecret, CodeChallenge, CodeRedemption, GrantId, GrantType, Issued, MemoryStore,
+    NewTokens, OAuthRequest, OAuthServer, PkceMethod, Scope, Secret, Token,
 };
 use rand::seq::SliceRandom as _;
 
@@ -160,6 +162,79 @@ fn one_size(n: usize) {
     );
 }
 
+/// `n` authorization codes, as `approve` issues them (user, shared client id and scope, a
+/// redirect URI, an S256 challenge), saved into a fresh `MemoryStore` and then redeemed, in
+/// this (child) process: prints one table row with the RSS growth per live code and the CPU
+/// time per save and per redemption.
+fn one_code_size(n: usize) {
+    let store: MemoryStore<String> = MemoryStore::new();
+    let client_id: Arc<str> = Arc::from("bench-client");
+    let scope = Scope::parse("read").unwrap();
+    let challenge = CodeChallenge {
+        method: PkceMethod::S256,
+        challenge: s256_challenge("bench-verifier-0123456789-0123456789-abcdefgh"),
+    };
+    let values: Vec<Secret> = (0..n).map(|_| Secret::generate()).collect();
+    let now = SystemTime::now();
+    let before = rss();
+    let (cpu0, wall0) = (thread_cpu_ns(), Instant::now());
+    for value in &values {
+        let code = Issued {
+            value: value.clone(),
+            data: AuthorizationCode {
+                client_id: client_id.clone(),
+                user: "alice".to_owned(),
+                scope: scope.clone(),
+                redirect_uri: Some("http://127.0.0.1/cb".to_owned()),
+                challenge: Some(challenge.clone()),
+                grant_id: GrantId::generate(),
+                issued_at: now,
+                expires_at: now + Duration::from_secs(600),
+            },
+        };
+        block_on(store.save_authorization_code(code)).unwrap();
+    }
+    let save = per_op(cpu0, wall0, n);
+    let after = rss();
+    let (cpu0, wall0) = (thread_cpu_ns(), Instant::now());
+    for value in &values {
+        let taken = block_on(store.take_authorization_code(value.expose())).unwrap();
+        assert!(matches!(taken, CodeRedemption::Redeemed(_)));
+    }
+    let redeem = per_op(cpu0, wall0, n);
+    println!(
+        "| {n} | {:.0} | {:.0} ({:.0}) | {:.0} ({:.0}) | {:.1} |",
+        (after.saturating_sub(before)) as f64 / n as f64,
+        save.0,
+        save.1,
+        redeem.0,
+        redeem.1,
+        after as f64 / (1 << 20) as f64,
+    );
+}
+
+/// (CPU ns/op, wall ns/op) of `ops` operations since `cpu0` and `wall0`.
+fn per_op(cpu0: u64, wall0: Instant, ops: usize) -> (f64, f64) {
+    let cpu = (thread_cpu_ns() - cpu0) as f64 / ops as f64;
+    (cpu, wall0.elapsed().as_nanos() as f64 / ops as f64)
+}
+
+/// The code table of [`one_code_size`], 10^4 to 10^6 codes, each size in a fresh process.
+fn codes() {
+    println!(
+        "| live codes | RSS growth B/code | save: CPU ns/op (wall) | redeem: CPU ns/op (wall) | RSS MiB |"
+    );
+    println!("|---:|---:|---:|---:|---:|");
+    let exe = std::env::current_exe().unwrap();
+    for exp in 4..=6 {
+        let n = 10usize.pow(exp);
+        let status = std::process::Command::new(&exe).env("SCALE_CODES_N", n.to_string()).status();
+        if !status.as_ref().is_ok_and(|s| s.success()) {
+            println!("| {n} | (failed: {status:?}) |");
+        }
+    }
+}
+
 /// Tokens living 1 s issued through `token()` as fast as possible for `secs` seconds: the
 /// live count and RSS stay bounded (a sweep of one shard every 1024 writes or more, plus a
 /// `purge_expired` every second here).
@@ -219,6 +294,12 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     if let Some(n) = std::env::var("SCALE_N").ok().and_then(|n| n.parse().ok()) {
         return one_size(n);
+    }
+    if let Some(n) = std::env::var("SCALE_CODES_N").ok().and_then(|n| n.parse().ok()) {
+        return one_code_size(n);
+    }
+    if args.iter().any(|a| a == "codes") {
+        return codes();
     }
     if args.iter().any(|a| a == "purge") {
         let secs = std::env::var("SCALE_PURGE_SECS").ok().and_then(|s| s.parse().ok());
