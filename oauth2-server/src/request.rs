@@ -111,11 +111,25 @@ impl OAuthRequest {
     /// True when the body is `application/x-www-form-urlencoded` (parameters after `;` such as
     /// `charset` are allowed).
     pub fn is_form(&self) -> bool {
-        self.headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+        const FORM: &[u8] = b"application/x-www-form-urlencoded";
+        let Some(value) = self.headers.get(CONTENT_TYPE) else { return false };
+        // On the bytes, in the order that settles the common case soonest: the media type
+        // (an exact match first, then case-insensitive), then what may follow it (whitespace,
+        // and `;` parameters that must be what `HeaderValue::to_str` accepts: visible ASCII
+        // and tab).
+        let is_blank = |b: &u8| *b == b' ' || *b == b'\t';
+        let bytes = value.as_bytes();
+        let rest = &bytes[bytes.iter().take_while(|b| is_blank(b)).count()..];
+        if rest.len() < FORM.len() {
+            return false;
+        }
+        let (media_type, tail) = rest.split_at(FORM.len());
+        if media_type != FORM && !media_type.eq_ignore_ascii_case(FORM) {
+            return false;
+        }
+        let after = &tail[tail.iter().take_while(|b| is_blank(b)).count()..];
+        (after.is_empty() || after[0] == b';')
+            && after.iter().all(|&b| b == b'\t' || (b' '..=b'~').contains(&b))
     }
 
     /// The form parameters of the body; empty when the body is not form-encoded. A repeated
@@ -439,6 +453,64 @@ mod tests {
         let req = OAuthRequest::new(Method::POST)
             .with_header("content-type", "application/x-www-form-urlencoded; charset=UTF-8");
         assert!(req.is_form());
+    }
+
+    /// `is_form` on raw header bytes agrees with reading the value as a `str` (RFC 9110 8.3:
+    /// the media type before any `;` parameters, case-insensitive, optional whitespace around).
+    #[test]
+    fn content_type_check_agrees_with_the_str_reading() {
+        use rand::{Rng as _, SeedableRng as _};
+        fn by_str(value: &HeaderValue) -> bool {
+            value
+                .to_str()
+                .ok()
+                .and_then(|v| v.split(';').next())
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+        }
+        let is_form = |value: &HeaderValue| {
+            let mut req = OAuthRequest::new(Method::POST);
+            req.headers_mut().insert(CONTENT_TYPE, value.clone());
+            req.is_form()
+        };
+        let fixed: &[(&[u8], bool)] = &[
+            (b"application/x-www-form-urlencoded", true),
+            (b"Application/X-WWW-Form-URLEncoded;charset=utf-8", true),
+            (b" \tapplication/x-www-form-urlencoded \t; charset=UTF-8", true),
+            (b"application/x-www-form-urlencoded;", true),
+            (b"application/json", false),
+            (b"application/x-www-form-urlencodedx", false),
+            (b"application/x-www-form-urlencoded; charset=\xff", false),
+            (b"", false),
+        ];
+        for (raw, want) in fixed {
+            let value = HeaderValue::from_bytes(raw).unwrap();
+            assert_eq!(is_form(&value), *want, "{raw:?}");
+            assert_eq!(by_str(&value), *want, "{raw:?}");
+        }
+        let mut rng = rand::rngs::StdRng::seed_from_u64(9110);
+        let pieces: &[&[u8]] = &[
+            b"application/x-www-form-urlencoded",
+            b"APPLICATION/X-WWW-FORM-URLENCODED",
+            b"application/json",
+            b";",
+            b" ",
+            b"\t",
+            b"charset=utf-8",
+            b"\xe9",
+            b"x",
+        ];
+        let mut forms = 0;
+        for _ in 0..5_000 {
+            let raw: Vec<u8> = (0..rng.gen_range(1..5))
+                .flat_map(|_| pieces[rng.gen_range(0..pieces.len())])
+                .copied()
+                .collect();
+            let Ok(value) = HeaderValue::from_bytes(&raw) else { continue };
+            let want = by_str(&value);
+            forms += usize::from(want);
+            assert_eq!(is_form(&value), want, "{raw:?}");
+        }
+        assert!(forms > 100, "the random inputs include forms ({forms})");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use http::{HeaderMap, HeaderValue, Method};
 
 use crate::error::{Challenge, ErrorCode, OAuthError};
 use crate::model::AccessTokenStore;
-use crate::request::{split_scheme, OAuthRequest};
+use crate::request::{split_scheme, OAuthRequest, Params};
 use crate::scope::Scope;
 use crate::server::{CoreModel, OAuthServer};
 use crate::token::Token;
@@ -176,7 +176,7 @@ impl<M: CoreModel> OAuthServer<M> {
         }
         // RFC 6750 2.2: form body, not with GET.
         if req.method() != Method::GET && req.is_form() {
-            let form = req.form_params()?;
+            let form = Params::parse(req.body())?;
             if let Some(token) = form.get("access_token") {
                 found = Some(Cow::Owned(token.to_owned()));
                 count += 1;

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use crate::endpoint::revoke::{check_post_form, TokenKind};
 use crate::error::OAuthError;
 use crate::model::UserClaims;
-use crate::request::OAuthRequest;
+use crate::request::{OAuthRequest, Params};
 use crate::response::OAuthResponse;
 use crate::server::{CoreModel, OAuthServer};
 
@@ -31,7 +31,7 @@ where
             return Err(OAuthError::invalid_request("this server does not introspect tokens"));
         };
         check_post_form(req)?;
-        let params = req.form_params()?;
+        let params = Params::parse(req.body())?;
         let client = self.authenticate_client(req, &params, None).await?;
         if !client.is_confidential() {
             return Err(OAuthError::invalid_client(

@@ -7,7 +7,7 @@ use crate::audit::AuditEvent;
 use crate::client::Client;
 use crate::error::{ErrorCode, ModelError, OAuthError};
 use crate::model::{OAuthModel, RevocationStore};
-use crate::request::OAuthRequest;
+use crate::request::{OAuthRequest, Params};
 use crate::response::OAuthResponse;
 use crate::server::{AccessRevoker, CoreModel, OAuthServer};
 use crate::token::Token;
@@ -93,7 +93,7 @@ impl<M: CoreModel> OAuthServer<M> {
             ));
         };
         check_post_form(req)?;
-        let params = req.form_params()?;
+        let params = Params::parse(req.body())?;
         let client = self.authenticate_client(req, &params, None).await?;
         let value = params
             .get("token")

@@ -55,7 +55,8 @@ impl<M: CoreModel> OAuthServer<M> {
                 "the body must be application/x-www-form-urlencoded",
             ));
         }
-        let params = req.form_params()?;
+        // The content type is checked: parse the body without checking it again.
+        let params = Params::parse(req.body())?;
         let grant = GrantType::parse(
             params
                 .get("grant_type")
