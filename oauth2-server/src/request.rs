@@ -265,7 +265,14 @@ fn component<'a>(
     text: Option<&'a str>,
     range: std::ops::Range<usize>,
 ) -> Cow<'a, str> {
-    let escaped = memchr::memchr2(b'+', b'%', &raw[range.clone()]).is_some();
+    let bytes = &raw[range.clone()];
+    // Most names and values are a few bytes long, where a plain loop beats the setup of a
+    // vector scan.
+    let escaped = if bytes.len() < 32 {
+        bytes.iter().any(|&b| b == b'+' || b == b'%')
+    } else {
+        memchr::memchr2(b'+', b'%', bytes).is_some()
+    };
     match (escaped, text) {
         // `range` is cut at ASCII `&` and `=`, so at character boundaries.
         (false, Some(text)) => Cow::Borrowed(&text[range]),
