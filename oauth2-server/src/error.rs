@@ -276,11 +276,10 @@ impl OAuthError {
     /// without credentials), `Cache-Control: no-store` and the `WWW-Authenticate` challenge.
     pub fn into_response(self) -> OAuthResponse {
         let mut response = if self.is_missing_credentials() {
-            OAuthResponse::empty(self.status())
+            OAuthResponse::empty(self.status()).no_store()
         } else {
-            OAuthResponse::json(self.status(), error_body(self.code, &self.description))
+            OAuthResponse::json_no_store(self.status(), error_body(self.code, &self.description))
         };
-        response = response.no_store();
         if let Some(secs) = self.retry_after {
             response = response.header(http::header::RETRY_AFTER, HeaderValue::from(secs));
         }

@@ -1,5 +1,7 @@
 //! [`OAuthResponse`]: what an endpoint answers, independent of any web framework.
 
+use std::sync::OnceLock;
+
 use http::header::{HeaderName, CACHE_CONTROL, CONTENT_TYPE, LOCATION, PRAGMA};
 use http::{HeaderMap, HeaderValue, StatusCode};
 
@@ -33,6 +35,16 @@ impl OAuthResponse {
         Self { status, headers, body }
     }
 
+    /// A JSON answer with `Cache-Control: no-store` and `Pragma: no-cache` (RFC 6749 5.1):
+    /// `json(..).no_store()`, with the three headers cloned from a map built once rather than
+    /// inserted one by one (every token response and token endpoint error is one of these).
+    pub(crate) fn json_no_store(status: StatusCode, body: String) -> Self {
+        static HEADERS: OnceLock<HeaderMap> = OnceLock::new();
+        let headers =
+            HEADERS.get_or_init(|| Self::json(StatusCode::OK, String::new()).no_store().headers);
+        Self { status, headers: headers.clone(), body }
+    }
+
     /// An answer without a body.
     pub fn empty(status: StatusCode) -> Self {
         Self { status, headers: HeaderMap::new(), body: String::new() }
@@ -41,9 +53,18 @@ impl OAuthResponse {
     /// A `303 See Other` redirect to `location` (RFC 9700 4.12: never 307 after a credential
     /// POST).
     pub(crate) fn redirect(location: HeaderValue) -> Self {
-        let mut response = Self::empty(StatusCode::SEE_OTHER);
-        response.headers.insert(LOCATION, location);
-        response.no_store()
+        // `Location` (a placeholder, replaced here), `Cache-Control: no-store`, `Pragma:
+        // no-cache`: cloned from a map built once, as in `json_no_store`.
+        static HEADERS: OnceLock<HeaderMap> = OnceLock::new();
+        let mut headers = HEADERS
+            .get_or_init(|| {
+                let mut template = Self::empty(StatusCode::SEE_OTHER);
+                template.headers.insert(LOCATION, HeaderValue::from_static(""));
+                template.no_store().headers
+            })
+            .clone();
+        headers.insert(LOCATION, location);
+        Self { status: StatusCode::SEE_OTHER, headers, body: String::new() }
     }
 
     /// Adds `Cache-Control: no-store` and `Pragma: no-cache` (RFC 6749 5.1).
@@ -128,5 +149,26 @@ mod tests {
         let r = OAuthResponse::redirect(HeaderValue::from_static("https://c.example/cb?code=x"));
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(r.location(), Some("https://c.example/cb?code=x"));
+    }
+
+    /// The cloned templates carry exactly what `json(..).no_store()` and an inserted
+    /// `Location` would, every time (the second call reads the template the first one built).
+    #[test]
+    fn templated_responses_have_exactly_their_headers() {
+        for i in 0..2 {
+            let uri = format!("https://c.example/cb?code={i}");
+            let r = OAuthResponse::redirect(HeaderValue::from_str(&uri).unwrap());
+            assert_eq!(r.headers().len(), 3);
+            assert_eq!(r.headers().get_all(LOCATION).iter().count(), 1);
+            assert_eq!(r.location(), Some(uri.as_str()));
+            assert_eq!(r.headers()[CACHE_CONTROL], "no-store");
+            assert_eq!(r.headers()[PRAGMA], "no-cache");
+            assert!(r.body_str().is_empty());
+
+            let body = format!("{{\"n\":{i}}}");
+            let j = OAuthResponse::json_no_store(StatusCode::BAD_REQUEST, body.clone());
+            let reference = OAuthResponse::json(StatusCode::BAD_REQUEST, body).no_store();
+            assert_eq!(j, reference);
+        }
     }
 }

@@ -70,7 +70,7 @@ where
                 Value::Object(body)
             }
         };
-        Ok(OAuthResponse::json(StatusCode::OK, body.to_string()).no_store())
+        Ok(OAuthResponse::json_no_store(StatusCode::OK, body.to_string()))
     }
 
     /// [`OAuthServer::introspect`], with errors turned into their responses too.

@@ -151,7 +151,7 @@ impl<M: CoreModel> OAuthServer<M> {
             body.push_str(",\"scope\":");
             push_json_str(&mut body, scope);
             body.push_str(",\"token_type\":\"Bearer\"}");
-            return OAuthResponse::json(StatusCode::OK, body).no_store();
+            return OAuthResponse::json_no_store(StatusCode::OK, body);
         }
         let mut body = serde_json::Map::with_capacity(6);
         body.insert("access_token".into(), access.value.expose().into());
@@ -170,7 +170,7 @@ impl<M: CoreModel> OAuthServer<M> {
                 }
             }
         }
-        OAuthResponse::json(StatusCode::OK, serde_json::Value::Object(body).to_string()).no_store()
+        OAuthResponse::json_no_store(StatusCode::OK, serde_json::Value::Object(body).to_string())
     }
 }
 
