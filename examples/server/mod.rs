@@ -196,12 +196,15 @@ impl<M: DemoStore> Clone for App<M> {
     }
 }
 
+/// The authorization endpoint: the one route that gets the peer's address (`serve`).
+const AUTHORIZE_PATH: &str = "/oauth/authorize";
+
 /// The routes of the demo server over `server` (a [`DemoServer`], or one on another
 /// [`DemoStore`] from [`build_server_with`]).
 pub fn router<M: DemoStore>(server: OAuthServer<M>) -> Router {
     let app = App { server: Arc::new(server), write: Scope::parse("write").expect("valid scope") };
     Router::new()
-        .route("/oauth/authorize", get(authorize::<M>).post(authorize::<M>))
+        .route(AUTHORIZE_PATH, get(authorize::<M>).post(authorize::<M>))
         .route("/oauth/token", post(token::<M>))
         .route("/oauth/revoke", post(revoke::<M>))
         .route("/oauth/introspect", post(introspect::<M>))
@@ -223,8 +226,8 @@ fn timed_out() -> Response {
 /// Serves `router` on `listener` until `shutdown` completes, then lets open requests finish.
 ///
 /// HTTP/1.1 with [`HEADER_READ_TIMEOUT`] for the head and [`REQUEST_TIMEOUT`] for the whole
-/// exchange; each request carries the peer's address as `ConnectInfo<SocketAddr>` (the login
-/// form's per-IP limit). The timeout and the address are applied here, in the one service
+/// exchange; requests to the authorization endpoint carry the peer's address as
+/// `ConnectInfo<SocketAddr>` (the login form's per-IP limit). The timeout and the address are applied here, in the one service
 /// function hyper calls, rather than as router middleware: no boxed service or future per
 /// request for them.
 pub async fn serve(
@@ -257,7 +260,11 @@ pub async fn serve(
         let router = router.clone();
         let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
             let mut req = req.map(Body::new);
-            req.extensions_mut().insert(ConnectInfo(peer));
+            // Only the login form reads the address (its per-IP limit, in `authorize`): the
+            // other routes skip the extension map this would allocate per request.
+            if req.uri().path() == AUTHORIZE_PATH {
+                req.extensions_mut().insert(ConnectInfo(peer));
+            }
             let response = router.clone().oneshot(req);
             async move {
                 match tokio::time::timeout(REQUEST_TIMEOUT, response).await {
