@@ -227,9 +227,9 @@ fn timed_out() -> Response {
 ///
 /// HTTP/1.1 with [`HEADER_READ_TIMEOUT`] for the head and [`REQUEST_TIMEOUT`] for the whole
 /// exchange; requests to the authorization endpoint carry the peer's address as
-/// `ConnectInfo<SocketAddr>` (the login form's per-IP limit). The timeout and the address are applied here, in the one service
-/// function hyper calls, rather than as router middleware: no boxed service or future per
-/// request for them.
+/// `ConnectInfo<SocketAddr>` (the login form's per-IP limit). The timeout and the address are
+/// applied here, in the one service function hyper calls, rather than as router middleware: no
+/// boxed service or future per request for them.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
