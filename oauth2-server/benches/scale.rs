@@ -124,6 +124,11 @@ fn measure(server: &Server, reqs: &[OAuthRequest], ops: usize) -> (f64, f64) {
         let auth = block_on(server.authenticate(&reqs[i % reqs.len()], Some(&read)));
         assert!(auth.is_ok());
     }
+    per_op(cpu0, wall0, ops)
+}
+
+/// (CPU ns/op, wall ns/op) of `ops` operations since `cpu0` and `wall0`.
+fn per_op(cpu0: u64, wall0: Instant, ops: usize) -> (f64, f64) {
     let cpu = (thread_cpu_ns() - cpu0) as f64 / ops as f64;
     (cpu, wall0.elapsed().as_nanos() as f64 / ops as f64)
 }
@@ -213,22 +218,22 @@ fn one_code_size(n: usize) {
     );
 }
 
-/// (CPU ns/op, wall ns/op) of `ops` operations since `cpu0` and `wall0`.
-fn per_op(cpu0: u64, wall0: Instant, ops: usize) -> (f64, f64) {
-    let cpu = (thread_cpu_ns() - cpu0) as f64 / ops as f64;
-    (cpu, wall0.elapsed().as_nanos() as f64 / ops as f64)
-}
-
 /// The code table of [`one_code_size`], 10^4 to 10^6 codes, each size in a fresh process.
 fn codes() {
     println!(
         "| live codes | RSS growth B/code | save: CPU ns/op (wall) | redeem: CPU ns/op (wall) | RSS MiB |"
     );
     println!("|---:|---:|---:|---:|---:|");
+    each_size_in_a_child("SCALE_CODES_N", 4..=6);
+}
+
+/// Runs this bench again for n = 10^exp, each exp in `exps`, with `var` = n: each size in a
+/// fresh process, so that its RSS growth is its own. A failed child gets a row saying so.
+fn each_size_in_a_child(var: &str, exps: std::ops::RangeInclusive<u32>) {
     let exe = std::env::current_exe().unwrap();
-    for exp in 4..=6 {
+    for exp in exps {
         let n = 10usize.pow(exp);
-        let status = std::process::Command::new(&exe).env("SCALE_CODES_N", n.to_string()).status();
+        let status = std::process::Command::new(&exe).env(var, n.to_string()).status();
         if !status.as_ref().is_ok_and(|s| s.success()) {
             println!("| {n} | (failed: {status:?}) |");
         }
@@ -313,12 +318,5 @@ fn main() {
         "| live tokens | RSS growth B/token | hot: CPU ns/op (wall) | random: CPU ns/op (wall) | RSS MiB | fill s |"
     );
     println!("|---:|---:|---:|---:|---:|---:|");
-    let exe = std::env::current_exe().unwrap();
-    for exp in 3..=max {
-        let n = 10usize.pow(exp);
-        let status = std::process::Command::new(&exe).env("SCALE_N", n.to_string()).status();
-        if !status.as_ref().is_ok_and(|s| s.success()) {
-            println!("| {n} | (failed: {status:?}) |");
-        }
-    }
+    each_size_in_a_child("SCALE_N", 3..=max);
 }

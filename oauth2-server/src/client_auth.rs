@@ -11,7 +11,7 @@ use crate::audit::AuditEvent;
 use crate::client::{Client, GrantType};
 use crate::error::{Challenge, OAuthError};
 use crate::rate_limit::RateKey;
-use crate::request::{split_scheme, OAuthRequest, Params};
+use crate::request::{has_form_escapes, split_scheme, OAuthRequest, Params};
 use crate::server::{CoreModel, OAuthServer};
 
 /// The credentials a request presented.
@@ -64,7 +64,7 @@ pub(crate) fn presented_credentials<'a>(
         let id = form_decode(&decoded[..colon])
             .ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
         // The decoded buffer becomes the secret when there is nothing to unescape in it.
-        let secret = if decoded[colon + 1..].bytes().any(|b| b == b'+' || b == b'%') {
+        let secret = if has_form_escapes(&decoded.as_bytes()[colon + 1..]) {
             form_decode(&decoded[colon + 1..])
                 .ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?
         } else {
@@ -107,7 +107,7 @@ pub(crate) fn presented_credentials<'a>(
 fn form_decode(raw: &str) -> Option<String> {
     let bytes = raw.as_bytes();
     // The common case, nothing to unescape: a copy, without the byte loop and UTF-8 check.
-    if !bytes.iter().any(|&b| b == b'+' || b == b'%') {
+    if !has_form_escapes(bytes) {
         return Some(raw.to_owned());
     }
     let mut out = Vec::with_capacity(bytes.len());

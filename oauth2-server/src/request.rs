@@ -265,19 +265,21 @@ fn component<'a>(
     text: Option<&'a str>,
     range: std::ops::Range<usize>,
 ) -> Cow<'a, str> {
-    let bytes = &raw[range.clone()];
-    // Most names and values are a few bytes long, where a plain loop beats the setup of a
-    // vector scan.
-    let escaped = if bytes.len() < 32 {
-        bytes.iter().any(|&b| b == b'+' || b == b'%')
-    } else {
-        memchr::memchr2(b'+', b'%', bytes).is_some()
-    };
-    match (escaped, text) {
+    match (has_form_escapes(&raw[range.clone()]), text) {
         // `range` is cut at ASCII `&` and `=`, so at character boundaries.
         (false, Some(text)) => Cow::Borrowed(&text[range]),
         (false, None) => String::from_utf8_lossy(&raw[range]),
         (true, _) => Cow::Owned(unescape(&raw[range])),
+    }
+}
+
+/// True when a form component holds something to unescape (`+` or `%`). Most names and
+/// values are a few bytes long, where a plain loop beats the setup of a vector scan.
+pub(crate) fn has_form_escapes(bytes: &[u8]) -> bool {
+    if bytes.len() < 32 {
+        bytes.iter().any(|&b| b == b'+' || b == b'%')
+    } else {
+        memchr::memchr2(b'+', b'%', bytes).is_some()
     }
 }
 

@@ -3,10 +3,10 @@
 use http::StatusCode;
 use serde_json::{json, Map, Value};
 
-use crate::endpoint::revoke::{check_post_form, TokenKind};
+use crate::endpoint::revoke::{post_form_params, TokenKind};
 use crate::error::OAuthError;
 use crate::model::UserClaims;
-use crate::request::{OAuthRequest, Params};
+use crate::request::OAuthRequest;
 use crate::response::OAuthResponse;
 use crate::server::{CoreModel, OAuthServer};
 
@@ -30,8 +30,7 @@ where
         let Some(policy) = &self.grants.introspection else {
             return Err(OAuthError::invalid_request("this server does not introspect tokens"));
         };
-        check_post_form(req)?;
-        let params = Params::parse(req.body())?;
+        let params = post_form_params(req)?;
         let client = self.authenticate_client(req, &params, None).await?;
         if !client.is_confidential() {
             return Err(OAuthError::invalid_client(

@@ -41,8 +41,8 @@ pub(crate) fn search_order(hint: Option<&str>) -> [TokenKind; 2] {
 }
 
 /// Method and content type of the revocation and introspection endpoints (RFC 7009 2.1,
-/// RFC 7662 2.1: POST with a form body).
-pub(crate) fn check_post_form(req: &OAuthRequest) -> Result<(), OAuthError> {
+/// RFC 7662 2.1: POST with a form body), then the form, parsed once the content type passed.
+pub(crate) fn post_form_params(req: &OAuthRequest) -> Result<Params<'_>, OAuthError> {
     if req.method() != Method::POST {
         return Err(OAuthError::invalid_request("this endpoint accepts only POST"));
     }
@@ -51,7 +51,7 @@ pub(crate) fn check_post_form(req: &OAuthRequest) -> Result<(), OAuthError> {
             "the body must be application/x-www-form-urlencoded",
         ));
     }
-    Ok(())
+    Params::parse(req.body())
 }
 
 impl<M: CoreModel> OAuthServer<M> {
@@ -92,8 +92,7 @@ impl<M: CoreModel> OAuthServer<M> {
                 "this server does not revoke tokens",
             ));
         };
-        check_post_form(req)?;
-        let params = Params::parse(req.body())?;
+        let params = post_form_params(req)?;
         let client = self.authenticate_client(req, &params, None).await?;
         let value = params
             .get("token")
