@@ -1,7 +1,6 @@
 //! Client authentication at the token endpoint (RFC 6749 2.3): HTTP Basic or body credentials,
 //! never both, never from the query.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD;
@@ -17,17 +16,44 @@ use crate::server::{CoreModel, OAuthServer};
 /// The credentials a request presented.
 #[derive(PartialEq, Eq)]
 pub(crate) struct PresentedCredentials<'a> {
-    pub(crate) client_id: Cow<'a, str>,
-    pub(crate) secret: Option<Cow<'a, str>>,
-    pub(crate) via_basic: bool,
+    via: Via<'a>,
+}
+
+#[derive(PartialEq, Eq)]
+enum Via<'a> {
+    /// HTTP Basic: the decoded client id followed by the decoded secret, in one buffer (one
+    /// allocation for both).
+    Basic { id_secret: String, id_len: usize },
+    /// `client_id` (and `client_secret`) in the form body.
+    Body { id: &'a str, secret: Option<&'a str> },
+}
+
+impl PresentedCredentials<'_> {
+    pub(crate) fn client_id(&self) -> &str {
+        match &self.via {
+            Via::Basic { id_secret, id_len } => &id_secret[..*id_len],
+            Via::Body { id, .. } => id,
+        }
+    }
+
+    pub(crate) fn secret(&self) -> Option<&str> {
+        match &self.via {
+            Via::Basic { id_secret, id_len } => Some(&id_secret[*id_len..]),
+            Via::Body { secret, .. } => *secret,
+        }
+    }
+
+    pub(crate) fn via_basic(&self) -> bool {
+        matches!(self.via, Via::Basic { .. })
+    }
 }
 
 impl std::fmt::Debug for PresentedCredentials<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PresentedCredentials")
-            .field("client_id", &self.client_id)
-            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
-            .field("via_basic", &self.via_basic)
+            .field("client_id", &self.client_id())
+            .field("secret", &self.secret().map(|_| "<redacted>"))
+            .field("via_basic", &self.via_basic())
             .finish()
     }
 }
@@ -61,21 +87,24 @@ pub(crate) fn presented_credentials<'a>(
             .bytes()
             .position(|b| b == b':')
             .ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
-        let id = form_decode(&decoded[..colon])
-            .ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
-        // The decoded buffer becomes the secret when there is nothing to unescape in it.
-        let secret = if has_form_escapes(&decoded.as_bytes()[colon + 1..]) {
-            form_decode(&decoded[colon + 1..])
-                .ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?
+        let id_len = if has_form_escapes(decoded.as_bytes()) {
+            let malformed = || basic_error("malformed HTTP Basic credentials");
+            let mut id_secret = form_decode(&decoded[..colon]).ok_or_else(malformed)?;
+            let id_len = id_secret.len();
+            id_secret.push_str(&form_decode(&decoded[colon + 1..]).ok_or_else(malformed)?);
+            decoded = id_secret;
+            id_len
         } else {
-            decoded.drain(..=colon);
-            decoded
+            // Nothing to unescape (the usual case): the buffer without its colon.
+            decoded.remove(colon);
+            colon
         };
         if form.contains("client_secret") {
             return Err(OAuthError::invalid_request(
                 "client credentials in both the Authorization header and the body; use one method (RFC 6749 2.3)",
             ));
         }
+        let id = &decoded[..id_len];
         if form.get("client_id").is_some_and(|body_id| body_id != id) {
             return Err(OAuthError::invalid_request(
                 "client_id in the body differs from the HTTP Basic client id",
@@ -84,17 +113,11 @@ pub(crate) fn presented_credentials<'a>(
         if id.is_empty() {
             return Err(basic_error("HTTP Basic credentials without a client id"));
         }
-        return Ok(Some(PresentedCredentials {
-            client_id: Cow::Owned(id),
-            secret: Some(Cow::Owned(secret)),
-            via_basic: true,
-        }));
+        return Ok(Some(PresentedCredentials { via: Via::Basic { id_secret: decoded, id_len } }));
     }
     match form.get("client_id") {
         Some(id) => Ok(Some(PresentedCredentials {
-            client_id: Cow::Borrowed(id),
-            secret: form.get("client_secret").map(Cow::Borrowed),
-            via_basic: false,
+            via: Via::Body { id, secret: form.get("client_secret") },
         })),
         None if form.contains("client_secret") => {
             Err(OAuthError::invalid_request("client_secret without client_id"))
@@ -138,8 +161,8 @@ impl<M: CoreModel> OAuthServer<M> {
         grant: Option<&GrantType>,
     ) -> Result<Arc<Client>, OAuthError> {
         let presented = presented_credentials(req, form)?;
-        let via_basic = presented.as_ref().is_some_and(|p| p.via_basic);
-        let client_id = presented.as_ref().map(|p| &*p.client_id);
+        let via_basic = presented.as_ref().is_some_and(PresentedCredentials::via_basic);
+        let client_id = presented.as_ref().map(PresentedCredentials::client_id);
         // OAuth 2.1 2.4.1: brute-force protection of client secrets.
         if let (Some(limiter), Some(id)) = (&self.rate_limiter, client_id) {
             if let Some(wait) = limiter.blocked(RateKey::Client(id)) {
@@ -178,10 +201,10 @@ impl<M: CoreModel> OAuthServer<M> {
         })?;
         let client = self
             .model
-            .get_client(&presented.client_id)
+            .get_client(presented.client_id())
             .await?
             .ok_or_else(|| OAuthError::invalid_client("client authentication failed"))?;
-        match (client.secret(), presented.secret.as_deref()) {
+        match (client.secret(), presented.secret()) {
             // RFC 6749 2.3.1: constant-time check of the secret.
             (Some(secret), Some(given)) => {
                 if !secret.verify(given) {
@@ -221,9 +244,28 @@ mod tests {
             .with_header("authorization", &basic("my+app:s%3Ac+ret"));
         let form = req.form_params().unwrap();
         let creds = presented_credentials(&req, &form).unwrap().unwrap();
-        assert_eq!(creds.client_id, "my app");
-        assert_eq!(creds.secret.as_deref(), Some("s:c ret"));
-        assert!(creds.via_basic);
+        assert_eq!(creds.client_id(), "my app");
+        assert_eq!(creds.secret(), Some("s:c ret"));
+        assert!(creds.via_basic());
+    }
+
+    #[test]
+    fn basic_credentials_split_at_the_first_colon() {
+        // RFC 7617 2: the user-id cannot contain a colon; the password may.
+        for (raw, id, secret) in [
+            ("client:se:cret", "client", "se:cret"),
+            ("client:", "client", ""),
+            ("c:%3A", "c", ":"),
+            ("%63l:s", "cl", "s"),
+        ] {
+            let req = OAuthRequest::post_form("").with_header("authorization", &basic(raw));
+            let form = req.form_params().unwrap();
+            let creds = presented_credentials(&req, &form).unwrap().unwrap();
+            assert_eq!((creds.client_id(), creds.secret()), (id, Some(secret)), "{raw}");
+            if secret.len() > 2 {
+                assert!(!format!("{creds:?}").contains(secret), "{raw}: {creds:?}");
+            }
+        }
     }
 
     #[test]
