@@ -328,8 +328,11 @@ impl Me<'_> {
         if !(self.user.map_or(true, plain) && plain(self.client_id) && plain(self.scope)) {
             return serde_json::to_vec(self).unwrap_or_default();
         }
-        let user = self.user.map_or(0, str::len);
-        let mut out = Vec::with_capacity(48 + user + self.client_id.len() + self.scope.len());
+        // The exact length: a body whose length is its capacity becomes `Bytes` without a
+        // second allocation.
+        let fixed = r#"{"user":,"client_id":"","scope":""}"#.len();
+        let user = self.user.map_or(4, |user| user.len() + 2);
+        let mut out = Vec::with_capacity(fixed + user + self.client_id.len() + self.scope.len());
         out.extend_from_slice(b"{\"user\":");
         match self.user {
             Some(user) => push_quoted(&mut out, user),
@@ -602,7 +605,11 @@ mod tests {
                     Me { user, client_id: "demo-client", scope: other },
                 ] {
                     let expected = serde_json::to_vec(&me).unwrap();
-                    assert_eq!(me.to_json(), expected, "{:?}", String::from_utf8_lossy(&expected));
+                    let json = me.to_json();
+                    assert_eq!(json, expected, "{:?}", String::from_utf8_lossy(&expected));
+                    if !expected.contains(&b'\\') {
+                        assert_eq!(json.capacity(), json.len(), "allocated at its length");
+                    }
                 }
             }
         }

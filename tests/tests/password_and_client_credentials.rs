@@ -3,6 +3,8 @@
 mod common;
 
 use common::*;
+use std::time::Duration;
+
 use http::StatusCode;
 use oauth2_server::{Client, GrantType, OAuthRequest};
 
@@ -119,4 +121,22 @@ async fn malformed_scope_is_invalid_scope() {
         "invalid_scope",
     )
     .await;
+}
+
+/// The token JSON is allocated at its exact length (so it becomes `Bytes` without a second
+/// allocation), with and without a refresh token, for expiries of any number of digits.
+#[tokio::test]
+async fn token_response_bodies_are_allocated_at_their_exact_length() {
+    for lifetime in [1, 9, 10, 3_599, 3_600, 86_400, 31_536_000] {
+        let store = store();
+        store.add_client(app_client().access_token_lifetime(Duration::from_secs(lifetime)));
+        let server = builder(store).build().unwrap();
+        for req in
+            [app_request("grant_type=client_credentials"), password_request(USERNAME, PASSWORD)]
+        {
+            let (status, _, body) = server.token_response(&req).await.into_parts();
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert_eq!(body.capacity(), body.len(), "{lifetime} s: {body}");
+        }
+    }
 }

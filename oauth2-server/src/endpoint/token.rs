@@ -138,8 +138,13 @@ impl<M: CoreModel> OAuthServer<M> {
             let refresh = tokens.refresh.as_ref().map(|r| r.value.expose());
             let scope = access.data.scope.as_str();
             let value = access.value.expose();
-            let mut body =
-                String::with_capacity(96 + value.len() + refresh.map_or(0, str::len) + scope.len());
+            // The exact length when nothing needs escaping: a body whose length is its capacity
+            // becomes `Bytes` without a second allocation (for hyper, axum and the like).
+            let fixed = r#"{"access_token":"","expires_in":,"scope":"","token_type":"Bearer"}"#;
+            let refresh_len = refresh.map_or(0, |r| r#","refresh_token":"""#.len() + r.len());
+            let mut body = String::with_capacity(
+                fixed.len() + value.len() + decimal_len(expires_in) + refresh_len + scope.len(),
+            );
             body.push_str("{\"access_token\":");
             push_json_str(&mut body, value);
             body.push_str(",\"expires_in\":");
@@ -189,6 +194,11 @@ fn push_json_str(out: &mut String, value: &str) {
     }
 }
 
+/// How many decimal digits `n` has.
+fn decimal_len(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |l| l as usize + 1)
+}
+
 fn push_u64(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
@@ -235,6 +245,7 @@ mod tests {
             let mut out = String::new();
             push_u64(&mut out, n);
             assert_eq!(out, n.to_string());
+            assert_eq!(decimal_len(n), out.len());
         }
     }
 }
