@@ -13,13 +13,12 @@ use crate::rate_limit::RateKey;
 use crate::request::{has_form_escapes, split_scheme, OAuthRequest, Params};
 use crate::server::{CoreModel, OAuthServer};
 
-/// The credentials a request presented.
-#[derive(PartialEq, Eq)]
+/// The credentials a request presented. No `PartialEq`: it holds a secret, which is only ever
+/// compared in constant time (`ClientSecret::verify`).
 pub(crate) struct PresentedCredentials<'a> {
     via: Via<'a>,
 }
 
-#[derive(PartialEq, Eq)]
 enum Via<'a> {
     /// HTTP Basic: the decoded client id followed by the decoded secret, in one buffer (one
     /// allocation for both).
