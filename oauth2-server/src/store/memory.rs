@@ -351,11 +351,22 @@ impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
             let longest = pairs.iter().filter_map(|(_, t)| *t).map(|t| lifetime_nanos(&t.data));
             self.longest_lifetime.fetch_max(longest.max().unwrap_or(0), Ordering::SeqCst);
         }
-        for (map, token) in pairs {
-            if let Some(token) = token {
-                let (mut table, key) = map.shard(&token.value.hash());
-                table.insert(key, &token.data);
-            }
+        let (mut access, access_key) = self.access.shard(&tokens.access.value.hash());
+        // Lock order: an access shard, then a refresh shard (as in `note_write`).
+        let refresh = tokens.refresh.as_ref().map(|token| {
+            let (table, key) = self.refresh.shard(&token.value.hash());
+            (table, key, token)
+        });
+        if let Some((table, key, _)) = &refresh {
+            // In tables of millions each insert's index line and reused slot are cache misses:
+            // all four are loaded before either insert, so that the misses overlap.
+            access.touch_for_insert(access_key);
+            table.touch_for_insert(*key);
+        }
+        access.insert(access_key, &tokens.access.data);
+        drop(access);
+        if let Some((mut table, key, token)) = refresh {
+            table.insert(key, &token.data);
         }
         // Nothing is written per grant: the tokens carry their grant id. RFC 6749 4.1.2: a
         // replayed code may revoke the grant while its first redemption is still saving;

@@ -174,6 +174,9 @@ pub(super) type TokenTable<U> = Table<Record<U>>;
 /// the 4,294,967,296th token of one shard (450 GB of records).
 const EMPTY: u64 = u64::MAX;
 
+/// How many dead rows a sweep looks up in the index at once (see [`Table::remove_dead`]).
+const SWEEP_BATCH: usize = 16;
+
 /// The index entry of a token whose key starts with `word`, in `slot`.
 fn entry(word: u32, slot: u32) -> u64 {
     (u64::from(word) << 32) | u64::from(slot)
@@ -316,6 +319,10 @@ impl<R: Row> Table<R> {
     /// Removes every row expired at `now` or whose grant `revoked` names; returns how many.
     /// The rows are visited in slot order (sequential reads); only a dead one's entry is
     /// looked up in the index.
+    ///
+    /// In a table of millions, each dead row's index entry is a cache miss. They are taken in
+    /// batches of [`SWEEP_BATCH`]: the batch's index lines are all loaded first, so that their
+    /// misses overlap instead of following one another.
     pub(super) fn remove_dead(
         &mut self,
         now: SystemTime,
@@ -323,20 +330,60 @@ impl<R: Row> Table<R> {
     ) -> usize {
         let now = to_nanos(now);
         let mut removed = 0;
+        let mut batch = [(0u32, Key([0; 4])); SWEEP_BATCH];
+        let mut queued = 0;
         for slot in 0..self.slots.len() {
-            let dead = match &self.slots[slot] {
-                Some(r) if r.dead_at(now, &revoked) => r.key(),
+            match &self.slots[slot] {
+                Some(r) if r.dead_at(now, &revoked) => {
+                    batch[queued] = (slot as u32, r.key());
+                    queued += 1;
+                }
                 _ => continue,
-            };
-            if let Some(pos) = self.find(dead) {
-                self.remove_at(pos);
             }
-            self.slots[slot] = None;
-            self.free.push(slot as u32);
-            removed += 1;
+            if queued == SWEEP_BATCH {
+                removed += self.remove_batch(&batch);
+                queued = 0;
+            }
         }
+        removed += self.remove_batch(&batch[..queued]);
         self.shrink_if_empty();
         removed
+    }
+
+    /// Removes the rows `batch` names (slot and key), after loading their index lines.
+    fn remove_batch(&mut self, batch: &[(u32, Key)]) -> usize {
+        if batch.is_empty() {
+            return 0;
+        }
+        for &(_, key) in batch {
+            self.touch(key);
+        }
+        for &(slot, key) in batch {
+            if let Some(pos) = self.find(key) {
+                self.remove_at(pos);
+            }
+            self.slots[slot as usize] = None;
+            self.free.push(slot);
+        }
+        batch.len()
+    }
+
+    /// Loads the index line where `key`'s probe starts, and nothing else: a read whose result
+    /// is not waited for, so that the cache misses of several keys overlap (safe Rust has no
+    /// prefetch instruction; this is the next best thing).
+    pub(super) fn touch(&self, key: Key) {
+        if !self.index.is_empty() {
+            std::hint::black_box(self.index[home(key.0[0], self.index.len() - 1)]);
+        }
+    }
+
+    /// [`touch`](Table::touch), and the free slot an insert would take (freed by a sweep long
+    /// before, so just as cold).
+    pub(super) fn touch_for_insert(&self, key: Key) {
+        self.touch(key);
+        if let Some(&slot) = self.free.last() {
+            std::hint::black_box(self.slots[slot as usize].is_some());
+        }
     }
 
     /// Stores `row` under its key, replacing what was there.
