@@ -3,10 +3,9 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq as _;
 
 use crate::error::OAuthError;
-use crate::secret::ct_eq_str;
+use crate::secret::{ct_eq_bytes, ct_eq_str};
 
 /// A `code_challenge_method` (RFC 7636 4.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -94,7 +93,7 @@ impl CodeChallenge {
             ));
         }
         let ok = match self.method {
-            PkceMethod::S256 => s256(verifier).ct_eq(self.challenge.as_bytes()).into(),
+            PkceMethod::S256 => ct_eq_bytes(&s256(verifier), self.challenge.as_bytes()),
             PkceMethod::Plain => ct_eq_str(verifier, &self.challenge),
         };
         if ok {

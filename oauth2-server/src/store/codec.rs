@@ -12,13 +12,12 @@ use rand::RngCore as _;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq as _;
 
 use crate::client::{Client, GrantType};
 use crate::error::ModelError;
 use crate::pkce::{CodeChallenge, PkceMethod};
 use crate::scope::Scope;
-use crate::secret::{hex, ClientSecret};
+use crate::secret::{ct_eq_bytes, hex, ClientSecret};
 use crate::token::{AuthorizationCode, GrantId, Token};
 
 /// A user type the persistent stores can keep: it is stored as JSON (with `serde_json`), in the
@@ -236,7 +235,7 @@ impl PasswordDigest {
     /// Checks a presented password in constant time; a corrupt record never matches.
     pub(crate) fn verify(salt: &[u8], digest: &[u8], password: &str) -> bool {
         let Ok(salt) = <[u8; 16]>::try_from(salt) else { return false };
-        bool::from(password_digest(&salt, password).ct_eq(digest))
+        ct_eq_bytes(&password_digest(&salt, password), digest)
     }
 
     /// Spends the same hashing work for unknown users as for known ones.

@@ -9,7 +9,6 @@ use std::time::{Duration, SystemTime};
 
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq as _;
 
 use crate::client::Client;
 use crate::error::ModelError;
@@ -17,7 +16,7 @@ use crate::model::{
     AccessTokenStore, AuthorizationCodeStore, ClientCredentialsStore, ClientStore, PasswordStore,
     RefreshTokenStore, RevocationStore,
 };
-use crate::secret::TokenHash;
+use crate::secret::{ct_eq_bytes, TokenHash};
 use crate::token::{
     AuthorizationCode, CodeRedemption, GrantId, Issued, NewTokens, RetiredToken, Token,
 };
@@ -497,7 +496,7 @@ impl<U: Clone + Send + Sync + 'static> PasswordStore<U> for MemoryStore<U> {
             return Ok(None);
         };
         let digest = password_digest(&entry.salt, password);
-        Ok(bool::from(digest.ct_eq(&entry.digest)).then(|| entry.user.clone()))
+        Ok(ct_eq_bytes(&digest, &entry.digest).then(|| entry.user.clone()))
     }
 }
 
