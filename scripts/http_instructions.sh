@@ -56,7 +56,9 @@ bodies = {
     "cc": "grant_type=client_credentials&scope=read%20write",
     "pw": "grant_type=password&username=alice&password=wonderland&scope=read%20write",
 }
-c.request("POST", "/oauth/token", bodies["cc"], form)
+# /protected's bearer comes from a password grant, as in ../shared/perf/run.sh (get_token): its
+# token carries a user, which every authenticate returns.
+c.request("POST", "/oauth/token", bodies["pw"], form)
 token = json.loads(c.getresponse().read())["access_token"]
 for _ in range(n):
     if scenario == "protected":
