@@ -56,7 +56,7 @@ pub use config::{ClientConfig, DemoConfig, Profile, UserConfig, BUILTIN_CONFIG};
 pub use store::{DemoStore, StoreUrl};
 
 /// The demo's model: everything in memory; a user is known by their username.
-pub type DemoModel = MemoryStore<String>;
+pub type DemoModel = MemoryStore<Arc<str>>;
 
 /// The demo's authorization server.
 pub type DemoServer = OAuthServer<DemoModel>;
@@ -106,7 +106,7 @@ pub fn build_server(config: &DemoConfig, issuer: &str) -> Result<DemoServer, Set
         store.add_client(client);
     }
     for u in &config.users {
-        store.add_user(&u.username, &u.password, u.username.clone());
+        store.add_user(&u.username, &u.password, Arc::from(u.username.as_str()));
     }
     configure(store, config, issuer)
 }
@@ -361,7 +361,7 @@ async fn resource<M: DemoStore>(
     match app.server.authenticate(req, scope).await {
         Ok(auth) => {
             let me = Me {
-                user: auth.user().map(String::as_str),
+                user: auth.user().map(|user| &**user),
                 client_id: auth.client_id(),
                 scope: auth.scope().as_str(),
             };

@@ -18,6 +18,7 @@
 //! the store stay valid across restarts.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use oauth2_server::store::postgres::PostgresStore;
@@ -33,17 +34,20 @@ use super::{DemoConfig, SetupError};
 
 /// A model the demo server can run on: every capability the demo enables, users known by their
 /// username, and a way to load the config's clients and users into it.
+///
+/// The user is an `Arc<str>`: every token and code holds a clone of it, and an `Arc` clone is
+/// a reference count where a `String` clone is a heap allocation (see `MemoryStore`'s docs).
 pub trait DemoStore:
-    OAuthModel<User = String>
+    OAuthModel<User = Arc<str>>
     + ClientStore
-    + AccessTokenStore<String>
-    + AuthorizationCodeStore<String>
-    + RefreshTokenStore<String>
-    + ClientCredentialsStore<String>
-    + PasswordStore<String>
-    + RevocationStore<String>
-    + ScopePolicy<String>
-    + TokenGenerator<String>
+    + AccessTokenStore<Arc<str>>
+    + AuthorizationCodeStore<Arc<str>>
+    + RefreshTokenStore<Arc<str>>
+    + ClientCredentialsStore<Arc<str>>
+    + PasswordStore<Arc<str>>
+    + RevocationStore<Arc<str>>
+    + ScopePolicy<Arc<str>>
+    + TokenGenerator<Arc<str>>
 {
     /// Adds (or replaces) the config's clients (secrets as SHA-256 digests) and users.
     fn load(&self, config: &DemoConfig) -> impl Future<Output = Result<(), SetupError>> + Send;
@@ -53,13 +57,13 @@ fn store_err(what: &str) -> impl Fn(ModelError) -> SetupError + '_ {
     move |e| SetupError(format!("{what}: {e}"))
 }
 
-impl DemoStore for MemoryStore<String> {
+impl DemoStore for MemoryStore<Arc<str>> {
     async fn load(&self, config: &DemoConfig) -> Result<(), SetupError> {
         for client in super::config_clients(config)? {
             self.add_client(client);
         }
         for u in &config.users {
-            self.add_user(&u.username, &u.password, u.username.clone());
+            self.add_user(&u.username, &u.password, Arc::from(u.username.as_str()));
         }
         Ok(())
     }
@@ -68,7 +72,7 @@ impl DemoStore for MemoryStore<String> {
 /// `load` for the persistent stores, whose `add_client` / `add_user` are async upserts.
 macro_rules! persistent_load {
     ($store:ident) => {
-        impl DemoStore for $store<String> {
+        impl DemoStore for $store<Arc<str>> {
             async fn load(&self, config: &DemoConfig) -> Result<(), SetupError> {
                 let clients: Vec<Client> = super::config_clients(config)?;
                 for client in clients {
@@ -76,7 +80,7 @@ macro_rules! persistent_load {
                     self.add_client(client).await.map_err(store_err(&format!("client {id:?}")))?;
                 }
                 for u in &config.users {
-                    self.add_user(&u.username, &u.password, u.username.clone())
+                    self.add_user(&u.username, &u.password, Arc::from(u.username.as_str()))
                         .await
                         .map_err(store_err(&format!("user {:?}", u.username)))?;
                 }
@@ -183,7 +187,7 @@ async fn within<T>(
 }
 
 /// Opens the SQLite store at `path` and migrates it.
-pub async fn open_sqlite(path: &str) -> Result<SqliteStore<String>, SetupError> {
+pub async fn open_sqlite(path: &str) -> Result<SqliteStore<Arc<str>>, SetupError> {
     within("SQLite", async {
         let store = SqliteStore::open(path).await.map_err(store_err(&format!("SQLite {path}")))?;
         store.migrate().await.map_err(store_err("SQLite migrate"))?;
@@ -193,7 +197,7 @@ pub async fn open_sqlite(path: &str) -> Result<SqliteStore<String>, SetupError> 
 }
 
 /// Connects to PostgreSQL and migrates `schema`.
-pub async fn open_postgres(url: &str, schema: &str) -> Result<PostgresStore<String>, SetupError> {
+pub async fn open_postgres(url: &str, schema: &str) -> Result<PostgresStore<Arc<str>>, SetupError> {
     within("PostgreSQL", async {
         let store = PostgresStore::connect(url, schema).await.map_err(store_err("PostgreSQL"))?;
         store.migrate().await.map_err(store_err("PostgreSQL migrate"))?;
@@ -203,7 +207,7 @@ pub async fn open_postgres(url: &str, schema: &str) -> Result<PostgresStore<Stri
 }
 
 /// Connects to Redis and records the key layout under `prefix`.
-pub async fn open_redis(url: &str, prefix: &str) -> Result<RedisStore<String>, SetupError> {
+pub async fn open_redis(url: &str, prefix: &str) -> Result<RedisStore<Arc<str>>, SetupError> {
     within("Redis", async {
         let store = RedisStore::connect(url, prefix).await.map_err(store_err("Redis"))?;
         store.migrate().await.map_err(store_err("Redis migrate"))?;

@@ -64,7 +64,9 @@ fn poll_to_end<F: Future>(fut: F, waker: &Waker) -> F::Output {
     }
 }
 
-type Server = OAuthServer<MemoryStore<String>>;
+/// Users are `Arc<str>`, the cheap-to-clone user type `MemoryStore`'s docs recommend (before
+/// stop 15 the bench used `String`: see docs/PERFORMANCE.md for both).
+type Server = OAuthServer<MemoryStore<Arc<str>>>;
 
 fn server() -> Server {
     let store = MemoryStore::new();
@@ -89,7 +91,7 @@ fn server() -> Server {
             .scopes("read write")
             .unwrap(),
     );
-    store.add_user("alice", "wonderland", "alice".to_owned());
+    store.add_user("alice", "wonderland", Arc::from("alice"));
     OAuthServer::builder(store)
         .authorization_code()
         .refresh_token()
@@ -136,9 +138,10 @@ fn bearer_request(server: &Server) -> OAuthRequest {
     OAuthRequest::get("").with_header("authorization", &format!("Bearer {token}"))
 }
 
-fn code_issue_redeem(server: &Server, authorize: &OAuthRequest) {
+/// `user` is the logged-in user the application passes to `approve`, cloned from its session.
+fn code_issue_redeem(server: &Server, authorize: &OAuthRequest, user: &Arc<str>) {
     let auth = block_on(server.authorize(authorize)).unwrap();
-    let redirect = block_on(server.approve(auth, "alice".to_owned())).unwrap();
+    let redirect = block_on(server.approve(auth, user.clone())).unwrap();
     let location = redirect.location().unwrap();
     let code = location.split("code=").nth(1).unwrap().split('&').next().unwrap();
     // Built with one exact allocation: the client's side of the exchange is not what is measured.
@@ -162,6 +165,7 @@ fn ops(server: &Server) -> Vec<Op<'_>> {
     let bearer = bearer_request(server);
     let authorize = authorize_request();
     let read = Scope::parse("read").unwrap();
+    let alice: Arc<str> = Arc::from("alice");
     vec![
         (
             "client_credentials_token",
@@ -181,7 +185,7 @@ fn ops(server: &Server) -> Vec<Op<'_>> {
                 black_box(block_on(server.authenticate(&bearer, Some(&read))).unwrap());
             }),
         ),
-        ("code_issue_redeem", Box::new(move || code_issue_redeem(server, &authorize))),
+        ("code_issue_redeem", Box::new(move || code_issue_redeem(server, &authorize, &alice))),
     ]
 }
 

@@ -264,6 +264,17 @@ impl UserClaims for String {
     }
 }
 
+/// The same claims as `String`'s: the user type `MemoryStore`'s docs recommend.
+#[diagnostic::do_not_recommend]
+impl UserClaims for std::sync::Arc<str> {
+    fn username(&self) -> Option<&str> {
+        Some(self)
+    }
+    fn subject(&self) -> Option<String> {
+        Some(self.to_string())
+    }
+}
+
 #[diagnostic::do_not_recommend]
 impl UserClaims for () {}
 
@@ -359,6 +370,15 @@ mod tests {
             Some(s) => c.scopes(s).unwrap(),
             None => c,
         }
+    }
+
+    /// RFC 7662 2.2 `username` and `sub`: an `Arc<str>` user says what a `String` one does.
+    #[test]
+    fn arc_str_users_claim_what_string_users_claim() {
+        let (s, a) = ("alice".to_owned(), std::sync::Arc::<str>::from("alice"));
+        assert_eq!(a.username(), s.username());
+        assert_eq!(a.subject(), s.subject());
+        assert_eq!(a.subject().as_deref(), Some("alice"));
     }
 
     #[test]
