@@ -134,6 +134,41 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// A password-grant user's password as the built-in stores keep it
+/// ([`MemoryStore`](crate::MemoryStore) and the persistent ones): a random 16-byte salt and
+/// SHA-256(salt || password). Fine for machine accounts and demos; for human passwords delegate
+/// `#[oauth(password)]` to a `PasswordStore` over a slow hash (Argon2).
+pub(crate) struct PasswordDigest {
+    pub(crate) salt: [u8; 16],
+    pub(crate) digest: [u8; 32],
+}
+
+impl PasswordDigest {
+    pub(crate) fn new(password: &str) -> Self {
+        let mut salt = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut salt);
+        Self { salt, digest: password_digest(&salt, password) }
+    }
+
+    /// Checks a presented password in constant time; a corrupt record never matches.
+    pub(crate) fn verify(salt: &[u8], digest: &[u8], password: &str) -> bool {
+        let Ok(salt) = <[u8; 16]>::try_from(salt) else { return false };
+        ct_eq_bytes(&password_digest(&salt, password), digest)
+    }
+
+    /// Spends the same hashing work for unknown users as for known ones.
+    pub(crate) fn burn(password: &str) {
+        let _ = password_digest(&[0; 16], password);
+    }
+}
+
+fn password_digest(salt: &[u8; 16], password: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(salt);
+    h.update(password.as_bytes());
+    h.finalize().into()
+}
+
 /// A client secret as a [`Client`](crate::Client) keeps it.
 ///
 /// Which to use when:
@@ -277,5 +312,13 @@ mod tests {
             longer.push(0);
             assert!(!ct_eq_bytes(&a, &longer) && !ct_eq_bytes(&longer, &a), "len {len}");
         }
+    }
+
+    #[test]
+    fn password_digest_verifies_only_the_password() {
+        let d = PasswordDigest::new("wonderland");
+        assert!(PasswordDigest::verify(&d.salt, &d.digest, "wonderland"));
+        assert!(!PasswordDigest::verify(&d.salt, &d.digest, "wonderlan"));
+        assert!(!PasswordDigest::verify(&d.salt[..3], &d.digest, "wonderland"));
     }
 }

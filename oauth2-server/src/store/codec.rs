@@ -8,7 +8,6 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rand::RngCore as _;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -17,7 +16,7 @@ use crate::client::{Client, GrantType};
 use crate::error::ModelError;
 use crate::pkce::{CodeChallenge, PkceMethod};
 use crate::scope::Scope;
-use crate::secret::{ct_eq_bytes, hex, ClientSecret};
+use crate::secret::{hex, ClientSecret};
 use crate::token::{AuthorizationCode, GrantId, Token};
 
 /// A user type the persistent stores can keep: it is stored as JSON (with `serde_json`), in the
@@ -217,40 +216,6 @@ impl StoredClient {
     }
 }
 
-/// A password-grant user: a random 16-byte salt and SHA-256(salt || password), as
-/// [`MemoryStore`](crate::MemoryStore) keeps them. Fine for machine accounts and demos; for
-/// human passwords delegate `#[oauth(password)]` to a `PasswordStore` over a slow hash (Argon2).
-pub(crate) struct PasswordDigest {
-    pub(crate) salt: [u8; 16],
-    pub(crate) digest: [u8; 32],
-}
-
-impl PasswordDigest {
-    pub(crate) fn new(password: &str) -> Self {
-        let mut salt = [0u8; 16];
-        rand::thread_rng().fill_bytes(&mut salt);
-        Self { salt, digest: password_digest(&salt, password) }
-    }
-
-    /// Checks a presented password in constant time; a corrupt record never matches.
-    pub(crate) fn verify(salt: &[u8], digest: &[u8], password: &str) -> bool {
-        let Ok(salt) = <[u8; 16]>::try_from(salt) else { return false };
-        ct_eq_bytes(&password_digest(&salt, password), digest)
-    }
-
-    /// Spends the same hashing work for unknown users as for known ones.
-    pub(crate) fn burn(password: &str) {
-        let _ = password_digest(&[0; 16], password);
-    }
-}
-
-fn password_digest(salt: &[u8; 16], password: &str) -> [u8; 32] {
-    let mut h = Sha256::new();
-    h.update(salt);
-    h.update(password.as_bytes());
-    h.finalize().into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,13 +237,5 @@ mod tests {
         assert_eq!(back.allowed_grants(), client.allowed_grants());
         assert_eq!(back.allowed_scope(), client.allowed_scope());
         assert_eq!(back.access_token_lifetime_override(), Some(Duration::from_secs(60)));
-    }
-
-    #[test]
-    fn password_digest_verifies_only_the_password() {
-        let d = PasswordDigest::new("wonderland");
-        assert!(PasswordDigest::verify(&d.salt, &d.digest, "wonderland"));
-        assert!(!PasswordDigest::verify(&d.salt, &d.digest, "wonderlan"));
-        assert!(!PasswordDigest::verify(&d.salt[..3], &d.digest, "wonderland"));
     }
 }

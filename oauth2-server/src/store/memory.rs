@@ -7,16 +7,13 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, SystemTime};
 
-use rand::RngCore as _;
-use sha2::{Digest, Sha256};
-
 use crate::client::Client;
 use crate::error::ModelError;
 use crate::model::{
     AccessTokenStore, AuthorizationCodeStore, ClientCredentialsStore, ClientStore, PasswordStore,
     RefreshTokenStore, RevocationStore,
 };
-use crate::secret::{ct_eq_bytes, TokenHash};
+use crate::secret::{PasswordDigest, TokenHash};
 use crate::token::{
     AuthorizationCode, CodeRedemption, GrantId, Issued, NewTokens, RetiredToken, Token,
 };
@@ -117,16 +114,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 const REVOKED_GRANT_MEMORY: Duration = Duration::from_secs(600);
 
 struct UserEntry<U> {
-    salt: [u8; 16],
-    digest: [u8; 32],
+    password: PasswordDigest,
     user: U,
-}
-
-fn password_digest(salt: &[u8; 16], password: &str) -> [u8; 32] {
-    let mut h = Sha256::new();
-    h.update(salt);
-    h.update(password.as_bytes());
-    h.finalize().into()
 }
 
 /// Everything in memory: clients, tokens, codes, users. The embedded default of every example,
@@ -232,9 +221,7 @@ impl<U: Clone + Send + Sync + 'static> MemoryStore<U> {
 
     /// Registers (or replaces) a password-grant user.
     pub fn add_user(&self, username: &str, password: &str, user: U) {
-        let mut salt = [0u8; 16];
-        rand::thread_rng().fill_bytes(&mut salt);
-        let entry = UserEntry { salt, digest: password_digest(&salt, password), user };
+        let entry = UserEntry { password: PasswordDigest::new(password), user };
         let mut users = self.users.write().unwrap_or_else(|p| p.into_inner());
         users.insert(username.to_owned(), entry);
     }
@@ -498,12 +485,11 @@ impl<U: Clone + Send + Sync + 'static> PasswordStore<U> for MemoryStore<U> {
     ) -> Result<Option<U>, ModelError> {
         let users = self.users.read().unwrap_or_else(|p| p.into_inner());
         let Some(entry) = users.get(username) else {
-            // Spend the same hashing work for unknown users as for known ones.
-            let _ = password_digest(&[0; 16], password);
+            PasswordDigest::burn(password);
             return Ok(None);
         };
-        let digest = password_digest(&entry.salt, password);
-        Ok(ct_eq_bytes(&digest, &entry.digest).then(|| entry.user.clone()))
+        let PasswordDigest { salt, digest } = &entry.password;
+        Ok(PasswordDigest::verify(salt, digest, password).then(|| entry.user.clone()))
     }
 }
 

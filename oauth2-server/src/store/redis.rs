@@ -8,8 +8,8 @@ use ::redis::aio::ConnectionManager;
 use ::redis::{AsyncCommands as _, Script};
 
 use super::codec::{
-    from_millis, json_err, millis, parse_grant_id, PasswordDigest, StoredClient, StoredCode,
-    StoredToken, StoredUser,
+    from_millis, json_err, millis, parse_grant_id, StoredClient, StoredCode, StoredToken,
+    StoredUser,
 };
 use crate::client::Client;
 use crate::error::ModelError;
@@ -17,7 +17,7 @@ use crate::model::{
     AccessTokenStore, AuthorizationCodeStore, ClientCredentialsStore, ClientStore, OAuthModel,
     PasswordStore, RefreshTokenStore, RevocationStore, ScopePolicy, TokenGenerator,
 };
-use crate::secret::TokenHash;
+use crate::secret::{PasswordDigest, TokenHash};
 use crate::token::{
     AuthorizationCode, CodeRedemption, GrantId, Issued, NewTokens, RetiredToken, Token,
 };

@@ -160,7 +160,7 @@ macro_rules! sql_store_impls {
                 password: &str,
                 user: U,
             ) -> Result<(), $crate::ModelError> {
-                let digest = $crate::store::codec::PasswordDigest::new(password);
+                let digest = $crate::secret::PasswordDigest::new(password);
                 let data = serde_json::to_string(&user).map_err($crate::store::codec::json_err)?;
                 sqlx::query(&self.queries.upsert_user)
                     .bind(username)
@@ -452,7 +452,8 @@ macro_rules! sql_store_impls {
                 _client: &$crate::Client,
             ) -> Result<Option<U>, $crate::ModelError> {
                 use sqlx::Row as _;
-                use $crate::store::codec::{json_err, PasswordDigest};
+                use $crate::secret::PasswordDigest;
+                use $crate::store::codec::json_err;
                 let row = sqlx::query(&self.queries.get_user)
                     .bind(username)
                     .fetch_optional(&self.pool)
