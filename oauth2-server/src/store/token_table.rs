@@ -371,7 +371,7 @@ impl<R: Row> Table<R> {
     /// Loads the index line where `key`'s probe starts, and nothing else: a read whose result
     /// is not waited for, so that the cache misses of several keys overlap (safe Rust has no
     /// prefetch instruction; this is the next best thing).
-    pub(super) fn touch(&self, key: Key) {
+    fn touch(&self, key: Key) {
         if !self.index.is_empty() {
             std::hint::black_box(self.index[home(key.0[0], self.index.len() - 1)]);
         }
