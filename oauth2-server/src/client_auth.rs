@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
+use base64::{DecodeSliceError, Engine as _};
 
 use crate::audit::AuditEvent;
 use crate::client::{Client, GrantType};
@@ -20,25 +20,44 @@ pub(crate) struct PresentedCredentials<'a> {
 }
 
 enum Via<'a> {
-    /// HTTP Basic: the decoded client id followed by the decoded secret, in one buffer (one
-    /// allocation for both).
-    Basic { id_secret: String, id_len: usize },
+    /// HTTP Basic: the decoded client id and secret, borrowed from a [`BasicScratch`].
+    Basic { id: &'a str, secret: &'a str },
     /// `client_id` (and `client_secret`) in the form body.
     Body { id: &'a str, secret: Option<&'a str> },
 }
 
+/// How long decoded Basic credentials may be and still be decoded on the stack: a 36-character
+/// client id and a generated 43-character secret take 80 bytes with their colon.
+const BASIC_INLINE: usize = 128;
+
+/// Where HTTP Basic credentials are decoded: on the stack when they fit (the usual case, no
+/// allocation), else on the heap. Owned by the caller of [`presented_credentials`], which
+/// borrows the client id and secret from it.
+pub(crate) struct BasicScratch {
+    inline: [u8; BASIC_INLINE],
+    /// Base64-decoded credentials longer than `inline`.
+    long: String,
+    /// The id and secret when they hold form escapes (RFC 6749 2.3.1), unescaped.
+    unescaped: String,
+}
+
+impl BasicScratch {
+    pub(crate) fn new() -> Self {
+        Self { inline: [0; BASIC_INLINE], long: String::new(), unescaped: String::new() }
+    }
+}
+
 impl PresentedCredentials<'_> {
     pub(crate) fn client_id(&self) -> &str {
-        match &self.via {
-            Via::Basic { id_secret, id_len } => &id_secret[..*id_len],
-            Via::Body { id, .. } => id,
+        match self.via {
+            Via::Basic { id, .. } | Via::Body { id, .. } => id,
         }
     }
 
     pub(crate) fn secret(&self) -> Option<&str> {
-        match &self.via {
-            Via::Basic { id_secret, id_len } => Some(&id_secret[*id_len..]),
-            Via::Body { secret, .. } => *secret,
+        match self.via {
+            Via::Basic { secret, .. } => Some(secret),
+            Via::Body { secret, .. } => secret,
         }
     }
 
@@ -65,6 +84,7 @@ impl std::fmt::Debug for PresentedCredentials<'_> {
 pub(crate) fn presented_credentials<'a>(
     req: &'a OAuthRequest,
     form: &'a Params<'a>,
+    scratch: &'a mut BasicScratch,
 ) -> Result<Option<PresentedCredentials<'a>>, OAuthError> {
     let basic_error =
         |msg: &'static str| OAuthError::invalid_client(msg).with_challenge(Challenge::Basic);
@@ -75,35 +95,27 @@ pub(crate) fn presented_credentials<'a>(
                 "the token endpoint authenticates clients with HTTP Basic or client_secret_post",
             ));
         }
-        let mut decoded = STANDARD
-            .decode(rest.trim())
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
+        let malformed = || basic_error("malformed HTTP Basic credentials");
+        let BasicScratch { inline, long, unescaped } = scratch;
+        let decoded = decode_basic(rest.trim(), inline, long).ok_or_else(malformed)?;
         // A byte scan: the credentials are a few dozen bytes, and `:` is ASCII, so the cut is at
         // a character boundary.
-        let colon = decoded
-            .bytes()
-            .position(|b| b == b':')
-            .ok_or_else(|| basic_error("malformed HTTP Basic credentials"))?;
-        let id_len = if has_form_escapes(decoded.as_bytes()) {
-            let malformed = || basic_error("malformed HTTP Basic credentials");
-            let mut id_secret = form_decode(&decoded[..colon]).ok_or_else(malformed)?;
-            let id_len = id_secret.len();
-            id_secret.push_str(&form_decode(&decoded[colon + 1..]).ok_or_else(malformed)?);
-            decoded = id_secret;
-            id_len
+        let colon = decoded.bytes().position(|b| b == b':').ok_or_else(malformed)?;
+        let (id, secret) = if has_form_escapes(decoded.as_bytes()) {
+            let id = form_decode(&decoded[..colon]).ok_or_else(malformed)?;
+            let secret = form_decode(&decoded[colon + 1..]).ok_or_else(malformed)?;
+            *unescaped = id + &secret;
+            let unescaped: &'a str = unescaped;
+            unescaped.split_at(unescaped.len() - secret.len())
         } else {
-            // Nothing to unescape (the usual case): the buffer without its colon.
-            decoded.remove(colon);
-            colon
+            // Nothing to unescape (the usual case).
+            (&decoded[..colon], &decoded[colon + 1..])
         };
         if form.contains("client_secret") {
             return Err(OAuthError::invalid_request(
                 "client credentials in both the Authorization header and the body; use one method (RFC 6749 2.3)",
             ));
         }
-        let id = &decoded[..id_len];
         if form.get("client_id").is_some_and(|body_id| body_id != id) {
             return Err(OAuthError::invalid_request(
                 "client_id in the body differs from the HTTP Basic client id",
@@ -112,7 +124,7 @@ pub(crate) fn presented_credentials<'a>(
         if id.is_empty() {
             return Err(basic_error("HTTP Basic credentials without a client id"));
         }
-        return Ok(Some(PresentedCredentials { via: Via::Basic { id_secret: decoded, id_len } }));
+        return Ok(Some(PresentedCredentials { via: Via::Basic { id, secret } }));
     }
     match form.get("client_id") {
         Some(id) => Ok(Some(PresentedCredentials {
@@ -122,6 +134,23 @@ pub(crate) fn presented_credentials<'a>(
             Err(OAuthError::invalid_request("client_secret without client_id"))
         }
         None => Ok(None),
+    }
+}
+
+/// The base64 `user-pass` of HTTP Basic (RFC 7617 2), decoded into `inline` when it fits, else
+/// into `long`; `None` when it is not base64 of UTF-8.
+fn decode_basic<'a>(
+    encoded: &str,
+    inline: &'a mut [u8; BASIC_INLINE],
+    long: &'a mut String,
+) -> Option<&'a str> {
+    match STANDARD.decode_slice(encoded, inline) {
+        Ok(len) => std::str::from_utf8(inline.get(..len)?).ok(),
+        Err(DecodeSliceError::OutputSliceTooSmall) => {
+            *long = String::from_utf8(STANDARD.decode(encoded).ok()?).ok()?;
+            Some(long)
+        }
+        Err(DecodeSliceError::DecodeError(_)) => None,
     }
 }
 
@@ -159,7 +188,8 @@ impl<M: CoreModel> OAuthServer<M> {
         form: &Params<'_>,
         grant: Option<&GrantType>,
     ) -> Result<Arc<Client>, OAuthError> {
-        let presented = presented_credentials(req, form)?;
+        let mut scratch = BasicScratch::new();
+        let presented = presented_credentials(req, form, &mut scratch)?;
         let via_basic = presented.as_ref().is_some_and(PresentedCredentials::via_basic);
         let client_id = presented.as_ref().map(PresentedCredentials::client_id);
         // OAuth 2.1 2.4.1: brute-force protection of client secrets.
@@ -242,7 +272,8 @@ mod tests {
         let req = OAuthRequest::post_form("grant_type=x")
             .with_header("authorization", &basic("my+app:s%3Ac+ret"));
         let form = req.form_params().unwrap();
-        let creds = presented_credentials(&req, &form).unwrap().unwrap();
+        let mut scratch = BasicScratch::new();
+        let creds = presented_credentials(&req, &form, &mut scratch).unwrap().unwrap();
         assert_eq!(creds.client_id(), "my app");
         assert_eq!(creds.secret(), Some("s:c ret"));
         assert!(creds.via_basic());
@@ -259,11 +290,50 @@ mod tests {
         ] {
             let req = OAuthRequest::post_form("").with_header("authorization", &basic(raw));
             let form = req.form_params().unwrap();
-            let creds = presented_credentials(&req, &form).unwrap().unwrap();
+            let mut scratch = BasicScratch::new();
+            let creds = presented_credentials(&req, &form, &mut scratch).unwrap().unwrap();
             assert_eq!((creds.client_id(), creds.secret()), (id, Some(secret)), "{raw}");
             if secret.len() > 2 {
                 assert!(!format!("{creds:?}").contains(secret), "{raw}: {creds:?}");
             }
+        }
+    }
+
+    /// Credentials short enough to be decoded inline and longer ones (decoded on the heap)
+    /// read the same, on both sides of the inline size.
+    #[test]
+    fn basic_credentials_of_every_length_are_read_whole() {
+        for len in
+            [2, 3, 40, BASIC_INLINE - 2, BASIC_INLINE - 1, BASIC_INLINE, BASIC_INLINE + 1, 400]
+        {
+            let id = "i".repeat(len / 2);
+            let secret = "s".repeat(len - len / 2);
+            for (raw, want_secret) in [
+                (format!("{id}:{secret}"), secret.clone()),
+                (format!("{id}:{secret}%3A"), format!("{secret}:")),
+            ] {
+                let req = OAuthRequest::post_form("").with_header("authorization", &basic(&raw));
+                let form = req.form_params().unwrap();
+                let mut scratch = BasicScratch::new();
+                let creds = presented_credentials(&req, &form, &mut scratch).unwrap().unwrap();
+                assert_eq!(creds.client_id(), id, "{len}");
+                assert_eq!(creds.secret(), Some(want_secret.as_str()), "{len}");
+            }
+        }
+    }
+
+    /// RFC 7617 2 leaves the charset to the server; ours is UTF-8, and bytes that are not
+    /// UTF-8 are malformed credentials, inline or not.
+    #[test]
+    fn basic_credentials_that_are_not_utf8_are_invalid_client() {
+        for tail in [1, 300] {
+            let mut raw = b"client:\xff".to_vec();
+            raw.extend(std::iter::repeat(b'x').take(tail));
+            let header = format!("Basic {}", STANDARD.encode(&raw));
+            let req = OAuthRequest::post_form("").with_header("authorization", &header);
+            let form = req.form_params().unwrap();
+            let err = presented_credentials(&req, &form, &mut BasicScratch::new()).unwrap_err();
+            assert_eq!(err.code().as_str(), "invalid_client", "{tail}");
         }
     }
 
@@ -272,7 +342,7 @@ mod tests {
         let header = basic("a:b").replacen("Basic", "bAsIc", 1);
         let req = OAuthRequest::post_form("").with_header("authorization", &header);
         let form = req.form_params().unwrap();
-        assert!(presented_credentials(&req, &form).unwrap().is_some());
+        assert!(presented_credentials(&req, &form, &mut BasicScratch::new()).unwrap().is_some());
     }
 
     #[test]
@@ -280,7 +350,7 @@ mod tests {
         let req =
             OAuthRequest::post_form("client_secret=b").with_header("authorization", &basic("a:b"));
         let form = req.form_params().unwrap();
-        let err = presented_credentials(&req, &form).unwrap_err();
+        let err = presented_credentials(&req, &form, &mut BasicScratch::new()).unwrap_err();
         assert_eq!(err.code().as_str(), "invalid_request");
     }
 
@@ -289,7 +359,7 @@ mod tests {
         for header in ["Basic !!!", "Basic Zm9v", "Bearer x"] {
             let req = OAuthRequest::post_form("").with_header("authorization", header);
             let form = req.form_params().unwrap();
-            let err = presented_credentials(&req, &form).unwrap_err();
+            let err = presented_credentials(&req, &form, &mut BasicScratch::new()).unwrap_err();
             assert_eq!(err.code().as_str(), "invalid_client", "{header}");
             assert_eq!(err.status(), http::StatusCode::UNAUTHORIZED, "{header}");
         }
@@ -299,7 +369,7 @@ mod tests {
     fn query_credentials_are_ignored() {
         let req = OAuthRequest::post_form("grant_type=x").with_query("client_id=a&client_secret=b");
         let form = req.form_params().unwrap();
-        assert!(presented_credentials(&req, &form).unwrap().is_none());
+        assert!(presented_credentials(&req, &form, &mut BasicScratch::new()).unwrap().is_none());
     }
 
     #[test]

@@ -182,8 +182,9 @@ pub(crate) fn split_scheme(header: &str) -> (&str, &str) {
     }
 }
 
-/// Decoded `application/x-www-form-urlencoded` parameters, checked for repetition.
-#[derive(Debug, Default, Clone)]
+/// Decoded `application/x-www-form-urlencoded` parameters, checked for repetition. `Debug`
+/// prints the names only: values include secrets (`client_secret`, `password`, `code`).
+#[derive(Default, Clone)]
 pub struct Params<'a> {
     pairs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
 }
@@ -255,6 +256,14 @@ impl<'a> Params<'a> {
     /// All pairs in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
+    }
+}
+
+impl std::fmt::Debug for Params<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Params")
+            .field("names", &self.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -386,6 +395,9 @@ mod tests {
             b"bad=%zz%4&pct=%&tail=%4",
             b"utf=%C3%A9&raw=caf\xc3\xa9&invalid=%FF%FE&rawbad=\xff",
             b"k%3D=v%26w",
+            // Pieces invalid alone, valid together (each is replaced on its own).
+            b"a=%C3&b=%A9",
+            b"n%C3=%A9&x=\xc3",
         ];
         for raw in cases {
             let ours: Vec<(String, String)> = Params::parse(raw)
@@ -434,6 +446,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Every pair is kept, in order, with decoded and borrowed components mixed.
+    #[test]
+    fn params_keep_every_pair_in_order() {
+        for n in [7, 8, 9, 17, 40] {
+            let raw = (0..n)
+                .map(|i| if i % 3 == 0 { format!("k{i}=v+{i}") } else { format!("k{i}=v{i}") })
+                .collect::<Vec<_>>()
+                .join("&");
+            let p = Params::parse(raw.as_bytes()).unwrap();
+            assert_eq!(p.len(), n);
+            for i in 0..n {
+                let want = if i % 3 == 0 { format!("v {i}") } else { format!("v{i}") };
+                assert_eq!(p.get(&format!("k{i}")), Some(want.as_str()), "{n} pairs");
+            }
+            let names: Vec<String> = p.iter().map(|(k, _)| k.to_owned()).collect();
+            assert_eq!(names, (0..n).map(|i| format!("k{i}")).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn params_debug_prints_names_but_not_values() {
+        let p = Params::parse(b"client_id=c&client_secret=hunter2&password=p%40ss").unwrap();
+        let printed = format!("{p:?}");
+        assert!(printed.contains("client_secret"), "{printed}");
+        assert!(!printed.contains("hunter2") && !printed.contains("p@ss"), "{printed}");
     }
 
     #[test]
