@@ -167,6 +167,28 @@ async fn debug_of_oauth_request_prints_no_credentials() {
     );
 }
 
+/// `Params` reach extension grants (`ExtensionRequest::params`), which may log them.
+#[tokio::test]
+async fn debug_of_params_prints_no_secret_value() {
+    let req = OAuthRequest::post_form(format!(
+        "grant_type=password&client_secret={APP_SECRET}&password={PASSWORD}&code=code%2Dvalue"
+    ))
+    .with_query("access_token=tok-in-query");
+    let form = req.form_params().unwrap();
+    let query = req.query_params().unwrap();
+    let printed = format!("{form:?} {query:?}");
+    assert!(printed.contains("client_secret") && printed.contains("access_token"), "{printed}");
+    assert_redacted(
+        &printed,
+        &[
+            APP_SECRET.to_owned(),
+            PASSWORD.to_owned(),
+            "code-value".to_owned(),
+            "tok-in-query".to_owned(),
+        ],
+    );
+}
+
 #[tokio::test]
 async fn debug_of_client_prints_no_secret() {
     let client = Client::confidential("c", oauth2_server::ClientSecret::plain("plain-secret-1"));
