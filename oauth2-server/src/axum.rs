@@ -148,7 +148,7 @@ where
         // collected body for nothing.
         if req.body().size_hint().exact() != Some(0) {
             let body = Bytes::from_request(req, state).await?;
-            request = request.with_body(Vec::from(body));
+            request = request.with_body_bytes(body);
         }
         if let Some(query) = query {
             request = request.with_query(query);
