@@ -2,10 +2,9 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use sha2::{Digest, Sha256};
 
 use crate::error::OAuthError;
-use crate::secret::{ct_eq_bytes, ct_eq_str};
+use crate::secret::{ct_eq_bytes, ct_eq_str, sha256};
 
 /// A `code_challenge_method` (RFC 7636 4.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,7 +62,7 @@ pub fn s256_challenge(verifier: &str) -> String {
 fn s256(verifier: &str) -> [u8; 43] {
     let mut encoded = [0u8; 43];
     // 32 bytes in unpadded base64url are exactly 43 characters: the slice always fits.
-    let _ = URL_SAFE_NO_PAD.encode_slice(Sha256::digest(verifier.as_bytes()), &mut encoded);
+    let _ = URL_SAFE_NO_PAD.encode_slice(sha256(verifier.as_bytes()), &mut encoded);
     encoded
 }
 
