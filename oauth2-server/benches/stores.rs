@@ -136,6 +136,8 @@ fn memory() -> Subject<MemoryStore<String>> {
     }
 }
 
+/// A unique name part for the persistent stores' files, schemas and key prefixes.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
 fn suffix() -> String {
     oauth2_server::GrantId::generate().to_string()[..12].to_owned()
 }
