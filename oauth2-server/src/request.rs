@@ -211,6 +211,13 @@ impl<'a> Params<'a> {
         // borrowed as it is.
         let text = std::str::from_utf8(raw).ok();
         let mut pairs = Vec::with_capacity(memchr::memchr_iter(b'&', raw).count() + 1);
+        // The escapes of the whole input, found by one vector scan and consumed in order: a
+        // component has escapes when the next one not before its start is before its end.
+        let mut escapes = memchr::memchr2_iter(b'+', b'%', raw).peekable();
+        let mut escaped = |range: &std::ops::Range<usize>| {
+            while escapes.next_if(|&at| at < range.start).is_some() {}
+            escapes.peek().is_some_and(|&at| at < range.end)
+        };
         let mut start = 0;
         while start <= raw.len() {
             let end = memchr::memchr(b'&', &raw[start..]).map_or(raw.len(), |i| start + i);
@@ -219,7 +226,9 @@ impl<'a> Params<'a> {
                     Some(i) => (start..start + i, start + i + 1..end),
                     None => (start..end, end..end),
                 };
-                pairs.push((component(raw, text, name), component(raw, text, value)));
+                let name = component(raw, text, escaped(&name), name);
+                let value = component(raw, text, escaped(&value), value);
+                pairs.push((name, value));
             }
             start = end + 1;
         }
@@ -277,13 +286,15 @@ impl std::fmt::Debug for Params<'_> {
 }
 
 /// Decodes the component `raw[range]`: borrowed from `text` (all of `raw`, when it is valid
-/// UTF-8) when it has no escapes, else unescaped (invalid UTF-8 replaced).
+/// UTF-8) when it has no escapes (`escaped`: it holds a `+` or `%`), else unescaped (invalid
+/// UTF-8 replaced).
 fn component<'a>(
     raw: &'a [u8],
     text: Option<&'a str>,
+    escaped: bool,
     range: std::ops::Range<usize>,
 ) -> Cow<'a, str> {
-    match (has_form_escapes(&raw[range.clone()]), text) {
+    match (escaped, text) {
         // `range` is cut at ASCII `&` and `=`, so at character boundaries.
         (false, Some(text)) => Cow::Borrowed(&text[range]),
         (false, None) => String::from_utf8_lossy(&raw[range]),
