@@ -10,7 +10,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::client::{Client, GrantType};
 use crate::error::ModelError;
@@ -173,7 +172,7 @@ impl StoredClient {
     pub(crate) fn encode(client: &Client) -> Result<String, ModelError> {
         let secret_sha256 = client.secret().map(|s| match s {
             ClientSecret::Sha256(digest) => hex(digest),
-            ClientSecret::Plain(plain) => hex(&Sha256::digest(plain.as_bytes())),
+            ClientSecret::Plain(plain) => hex(&crate::secret::sha256(plain.as_bytes())),
         });
         let ms = |d: Option<Duration>| d.map(|d| d.as_millis() as u64);
         serde_json::to_string(&StoredClient {
