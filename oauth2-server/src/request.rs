@@ -302,8 +302,9 @@ fn component<'a>(
     }
 }
 
-/// True when a form component holds something to unescape (`+` or `%`). Most names and
-/// values are a few bytes long, where a plain loop beats the setup of a vector scan.
+/// True when `bytes` hold something to unescape (`+` or `%`): for the HTTP Basic credentials
+/// (`client_auth`; the form parser finds its escapes in one scan of the whole input). Those are
+/// a few dozen bytes, where a plain loop beats the setup of a vector scan.
 pub(crate) fn has_form_escapes(bytes: &[u8]) -> bool {
     if bytes.len() < 32 {
         bytes.iter().any(|&b| b == b'+' || b == b'%')
