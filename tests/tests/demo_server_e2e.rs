@@ -402,6 +402,54 @@ async fn xss_payloads_in_client_id_state_scope_and_redirect_uri_are_escaped() {
     assert!(!r.text().await.unwrap().contains("<script"));
 }
 
+// ---- routing ------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn an_unknown_path_is_404() {
+    let demo = Demo::start(DemoConfig::builtin()).await;
+    let http = http_client();
+    for path in ["/", "/oauth", "/oauth/token/", "/protected/", "/protected/read", "/OAUTH/TOKEN"] {
+        let r = http.post(demo.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "POST {path}");
+        let r = http.get(demo.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "GET {path}");
+    }
+}
+
+#[tokio::test]
+async fn a_known_path_with_another_method_is_405_with_an_allow_header() {
+    let demo = Demo::start(DemoConfig::builtin()).await;
+    let http = http_client();
+    let cases = [
+        (reqwest::Method::GET, "/oauth/token", "POST"),
+        (reqwest::Method::PUT, "/oauth/revoke", "POST"),
+        (reqwest::Method::GET, "/oauth/introspect", "POST"),
+        (reqwest::Method::POST, "/.well-known/oauth-authorization-server", "GET,HEAD"),
+        (reqwest::Method::POST, "/protected", "GET,HEAD"),
+        (reqwest::Method::DELETE, "/protected/write", "GET,HEAD"),
+        (reqwest::Method::PUT, "/oauth/authorize", "GET,HEAD,POST"),
+    ];
+    for (method, path, allow) in cases {
+        let r = http.request(method.clone(), demo.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        assert_eq!(r.headers()[reqwest::header::ALLOW], allow, "{method} {path}");
+    }
+}
+
+#[tokio::test]
+async fn head_is_answered_where_get_is_without_a_body() {
+    let demo = Demo::start(DemoConfig::builtin()).await;
+    let http = http_client();
+    let r = http.head(demo.url("/.well-known/oauth-authorization-server")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()[CONTENT_TYPE], "application/json");
+    assert!(r.bytes().await.unwrap().is_empty());
+    // The resource answers HEAD like GET: no token, the bare challenge.
+    let r = http.head(demo.url("/protected")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.headers()[WWW_AUTHENTICATE].to_str().unwrap().starts_with("Bearer "));
+}
+
 // ---- raw HTTP: the protected resource ----------------------------------------------------
 
 #[tokio::test]
