@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Paired A/B of two demo server builds under HTTP load, for hosts too noisy for the harness.
+
+    scripts/ab_http.py A_BIN B_BIN [--scenario cc|pw|protected] [--seconds 5] [--pairs 6]
+
+A_BIN and B_BIN are two builds of `cargo build --release --example server` (copied aside
+between builds). Each pair starts both servers one after the other, as `../shared/perf/run.sh`
+does (the harness' config, one tokio worker, the server pinned to CPU 0 and `wrk` to CPU 1, 32
+connections, the harness' `bench.lua`), warms each up for a second, loads it for `--seconds`,
+and reads the server's CPU time (user + system, from /proc/PID/stat) around the load. Printed:
+server CPU per request of every run, the B/A ratio of every pair, and the median ratio. The
+order alternates (AB, BA, ...): noise that lasts longer than a pair hits both sides of it,
+which is why the ratio is steadier than either figure (see docs/PERFORMANCE.md).
+
+Needs wrk (apt-get install wrk), curl and ../shared/perf/bench.lua.
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BENCH_LUA = os.path.join(HERE, "..", "..", "shared", "perf", "bench.lua")
+CONFIG = {
+    "access_token_lifetime": 3600,
+    "clients": [
+        {
+            "id": "bench-client",
+            "secret": "bench-secret",
+            "redirect_uris": ["http://127.0.0.1/cb"],
+            "grants": ["client_credentials", "password", "refresh_token", "authorization_code"],
+            "scopes": ["read", "write"],
+        }
+    ],
+    "users": [{"username": "alice", "password": "wonderland"}],
+}
+BASIC = "Basic YmVuY2gtY2xpZW50OmJlbmNoLXNlY3JldA=="
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds of process `pid` so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_listening(port, proc):
+    for _ in range(200):
+        if proc.poll() is not None:
+            sys.exit(f"server exited with {proc.returncode}")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/.well-known/oauth-authorization-server", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit("server did not start listening")
+
+
+def token(port):
+    body = b"grant_type=password&username=alice&password=wonderland&scope=read%20write"
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}/oauth/token",
+        data=body,
+        headers={"Authorization": BASIC, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return json.load(r)["access_token"]
+
+
+def wrk(port, scenario, seconds, tok):
+    path = "/protected" if scenario == "protected" else "/oauth/token"
+    args = [scenario] + ([tok] if scenario == "protected" else [])
+    out = subprocess.run(
+        ["taskset", "-c", "1", "wrk", "-t1", "-c32", f"-d{seconds}s", "--timeout", "5s",
+         "-s", BENCH_LUA, f"http://127.0.0.1:{port}{path}", "--", *args],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    line = next(l for l in out.splitlines() if l.startswith("WRKRESULT"))
+    requests = int(re.search(r"requests=(\d+)", line).group(1))
+    errors = sum(int(n) for n in re.findall(r"err_\w+=(\d+)", line))
+    if errors:
+        sys.exit(f"wrk saw {errors} errors: {line}")
+    return requests
+
+
+def run(binary, config_path, scenario, seconds, port=18290):
+    """Server CPU microseconds per request of one loaded run of `binary`."""
+    env = dict(os.environ, WORKERS="1")
+    proc = subprocess.Popen(
+        ["taskset", "-c", "0", binary, "--config", config_path, "--addr", f"127.0.0.1:{port}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_listening(port, proc)
+        tok = token(port) if scenario == "protected" else None
+        wrk(port, scenario, 1, tok)  # warm-up
+        before = cpu_seconds(proc.pid)
+        requests = wrk(port, scenario, seconds, tok)
+        used = cpu_seconds(proc.pid) - before
+        return used / requests * 1e6
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("a")
+    parser.add_argument("b")
+    parser.add_argument("--scenario", default="cc", choices=["cc", "pw", "protected"])
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--pairs", type=int, default=6)
+    args = parser.parse_args()
+    if not os.path.exists(BENCH_LUA):
+        sys.exit(f"no {BENCH_LUA}")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(CONFIG, f)
+        config_path = f.name
+    ratios = []
+    print("| pair | order | A us/req | B us/req | B/A |")
+    print("|---:|---|---:|---:|---:|")
+    try:
+        for i in range(args.pairs):
+            order = ("a", "b") if i % 2 == 0 else ("b", "a")
+            got = {}
+            for side in order:
+                got[side] = run(getattr(args, side), config_path, args.scenario, args.seconds)
+            ratio = got["b"] / got["a"]
+            ratios.append(ratio)
+            print(f"| {i + 1} | {''.join(order).upper()} | {got['a']:.2f} | {got['b']:.2f} | {ratio:.3f} |",
+                  flush=True)
+    finally:
+        os.unlink(config_path)
+    print(f"\nB/A median {statistics.median(ratios):.3f} (min {min(ratios):.3f}, "
+          f"max {max(ratios):.3f}, {len(ratios)} pairs)")
+
+
+if __name__ == "__main__":
+    main()
