@@ -57,10 +57,13 @@
 //! calls. Returning the error from a handler uses the trait, as do
 //! `IntoResponse::into_response(err)` and `err.into_response().into_response()`.
 
+use std::pin::Pin;
+
 use axum_core::body::Body;
 use axum_core::extract::rejection::BytesRejection;
 use axum_core::extract::{FromRequest, Request};
 use axum_core::response::{IntoResponse, Response};
+use axum_core::RequestExt as _;
 use bytes::Bytes;
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, PRAGMA};
 use http::{HeaderValue, StatusCode};
@@ -104,16 +107,37 @@ impl std::error::Error for OAuthRequestRejection {}
 impl From<BytesRejection> for OAuthRequestRejection {
     fn from(rejection: BytesRejection) -> Self {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Self {
-                status: StatusCode::PAYLOAD_TOO_LARGE,
-                description: "the request body is larger than this server accepts",
-            }
+            Self::too_large()
         } else {
-            Self {
-                status: StatusCode::BAD_REQUEST,
-                description: "the request body could not be read",
-            }
+            Self::unreadable()
         }
+    }
+}
+
+impl OAuthRequestRejection {
+    fn too_large() -> Self {
+        Self {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            description: "the request body is larger than this server accepts",
+        }
+    }
+
+    fn unreadable() -> Self {
+        Self { status: StatusCode::BAD_REQUEST, description: "the request body could not be read" }
+    }
+
+    /// What a body's read error means: over a `Limited` body's limit (`LengthLimitError`,
+    /// however many `axum_core::Error`s wrap it: the extractor's limit wraps one, an
+    /// application's own `Limited` body another), or any other failure.
+    fn of_body_error(err: &axum_core::Error) -> Self {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+        while let Some(e) = cause {
+            if e.is::<http_body_util::LengthLimitError>() {
+                return Self::too_large();
+            }
+            cause = e.source();
+        }
+        Self::unreadable()
     }
 }
 
@@ -138,24 +162,52 @@ where
 {
     type Rejection = OAuthRequestRejection;
 
-    async fn from_request(mut req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let method = req.method().clone();
-        let query = req.uri().query().map(str::to_owned);
-        // The limited body needs the request's extensions (where the limit is), not its headers.
-        let headers = std::mem::take(req.headers_mut());
-        let mut request = OAuthRequest::new(method);
-        // A body known to be empty (a GET to a resource, typically) is not read: no limited,
-        // collected body for nothing.
-        if req.body().size_hint().exact() != Some(0) {
-            let body = Bytes::from_request(req, state).await?;
-            request = request.with_body_bytes(body);
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        // A body known to be empty (a GET to a resource, typically) is not read: no limited
+        // body for nothing.
+        let empty = req.body().size_hint().exact() == Some(0);
+        // The limit the application configured (`DefaultBodyLimit`), or axum's default.
+        let req = if empty { req } else { req.with_limited_body() };
+        let (parts, body) = req.into_parts();
+        let mut request = OAuthRequest::new(parts.method);
+        if !empty {
+            request = request.with_body_bytes(read_body(body).await?);
         }
-        if let Some(query) = query {
+        if let Some(query) = parts.uri.query() {
             request = request.with_query(query);
         }
-        *request.headers_mut() = headers;
+        *request.headers_mut() = parts.headers;
         Ok(request)
     }
+}
+
+/// The whole body. A body that arrives in one frame (an OAuth request's few hundred bytes,
+/// usually) is that frame's `Bytes`, shared rather than copied; more frames are joined. What
+/// `Bytes::from_request` does, without its collector's queue (an allocation) and copy.
+async fn read_body(mut body: Body) -> Result<Bytes, OAuthRequestRejection> {
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+        let frame = frame.map_err(|err| OAuthRequestRejection::of_body_error(&err))?;
+        // Trailers carry no form parameters.
+        let Ok(data) = frame.into_data() else { continue };
+        if data.is_empty() {
+            continue;
+        }
+        match first.take() {
+            None if joined.is_empty() => first = Some(data),
+            earlier => {
+                if let Some(earlier) = earlier {
+                    joined.extend_from_slice(&earlier);
+                }
+                joined.extend_from_slice(&data);
+            }
+        }
+    }
+    Ok(match first {
+        Some(only) => only,
+        None => Bytes::from(joined),
+    })
 }
 
 impl IntoResponse for OAuthResponse {

@@ -201,6 +201,111 @@ async fn extractor_keeps_method_query_headers_and_body() {
     assert_eq!(seen["body"], "x=1");
 }
 
+/// A request body that arrives as the given frames (data, or a failure), then ends, with
+/// trailers after the data when `trailers` is set.
+struct Frames {
+    frames: std::collections::VecDeque<Result<http_body::Frame<bytes::Bytes>, std::io::Error>>,
+}
+
+impl Frames {
+    fn body(parts: &[&str], fail: bool, trailers: bool) -> Body {
+        let mut frames: std::collections::VecDeque<_> = parts
+            .iter()
+            .map(|p| Ok(http_body::Frame::data(bytes::Bytes::copy_from_slice(p.as_bytes()))))
+            .collect();
+        if trailers {
+            let mut map = http::HeaderMap::new();
+            map.insert("x-trailer", http::HeaderValue::from_static("t"));
+            frames.push_back(Ok(http_body::Frame::trailers(map)));
+        }
+        if fail {
+            frames.push_back(Err(std::io::Error::other("connection reset")));
+        }
+        Body::new(Self { frames })
+    }
+}
+
+impl http_body::Body for Frames {
+    type Data = bytes::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        std::task::Poll::Ready(self.frames.pop_front())
+    }
+}
+
+fn form_post(path: &str, body: Body) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::AUTHORIZATION, BASIC_SVC)
+        .body(body)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_body_in_several_frames_is_read_whole() {
+    let app = Router::new().route("/echo", post(echo));
+    for (parts, trailers) in [
+        (&["grant_type=", "client_credentials"][..], false),
+        (&["", "grant_type", "", "=client_", "credentials", ""][..], true),
+        (&["grant_type=client_credentials"][..], true),
+        (&[][..], false),
+    ] {
+        let request = form_post("/echo", Frames::body(parts, false, trailers));
+        let seen = json_of(app.clone().oneshot(request).await.unwrap()).await;
+        assert_eq!(seen["body"], parts.concat(), "{parts:?}");
+    }
+    // And the token endpoint answers a body that came in pieces.
+    let app = Router::new().route("/oauth/token", post(token)).with_state(server());
+    let pieces = Frames::body(&["grant_type=client", "_credentials&scope=", "read"], false, false);
+    let response = app.oneshot(form_post("/oauth/token", pieces)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_body_that_breaks_off_is_400_with_a_json_error() {
+    let app = Router::new().route("/oauth/token", post(token)).with_state(server());
+    for parts in [&["grant_type=client_credentials"][..], &[][..]] {
+        let body = Frames::body(parts, true, false);
+        let response = app.clone().oneshot(form_post("/oauth/token", body)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{parts:?}");
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+        let body = json_of(response).await;
+        assert_eq!(body["error"], "invalid_request");
+        assert!(body["error_description"].as_str().unwrap().contains("could not be read"));
+    }
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_in_several_frames_is_413() {
+    let app = Router::new()
+        .route("/oauth/token", post(token))
+        .layer(DefaultBodyLimit::max(1024))
+        .with_state(server());
+    let pad = "x".repeat(600);
+    let body = Frames::body(&["grant_type=client_credentials&pad=", &pad, &pad], false, false);
+    let response = app.oneshot(form_post("/oauth/token", body)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+/// The application's own limited body (as the demo server's `serve` makes) inside the
+/// extractor's: its `LengthLimitError` comes wrapped twice, and is still a 413.
+#[tokio::test]
+async fn a_body_over_an_inner_limit_is_413_too() {
+    let app = Router::new().route("/oauth/token", post(token)).with_state(server());
+    let inner = http_body_util::Limited::new(
+        Frames::body(&["grant_type=client_credentials", "&pad=xxxxxxxx"], false, false),
+        32,
+    );
+    let response = app.oneshot(form_post("/oauth/token", Body::new(inner))).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body = json_of(response).await;
+    assert!(body["error_description"].as_str().unwrap().contains("larger"));
+}
+
 #[tokio::test]
 async fn authorize_error_redirects_to_a_verified_client_with_303() {
     let app = Router::new().route("/authorize", get(authorize)).with_state(server());
