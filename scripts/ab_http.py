@@ -4,7 +4,9 @@
     scripts/ab_http.py A_BIN B_BIN [--scenario cc|pw|protected] [--seconds 5] [--pairs 6]
 
 A_BIN and B_BIN are two builds of `cargo build --release --example server` (copied aside
-between builds). Each pair starts both servers one after the other, as `../shared/perf/run.sh`
+between builds), or one of them the harness' floor server (a binary named `bare`, e.g.
+target/perf/harness/bare/target/release/bare after a harness run): then B/A is the ratio to
+the floor that issue 6's HTTP targets are stated in, measured pair by pair. Each pair starts both servers one after the other, as `../shared/perf/run.sh`
 does (the harness' config, one tokio worker, the server pinned to CPU 0 and `wrk` to CPU 1, 32
 connections, the harness' `bench.lua`), warms each up for a second, loads it for `--seconds`,
 and reads the server's CPU time (user + system, from /proc/PID/stat) around the load. Printed:
@@ -19,6 +21,7 @@ import argparse
 import json
 import os
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -56,7 +59,7 @@ def wait_listening(port, proc):
         if proc.poll() is not None:
             sys.exit(f"server exited with {proc.returncode}")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/.well-known/oauth-authorization-server", timeout=1)
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return
         except OSError:
             time.sleep(0.05)
@@ -92,9 +95,11 @@ def wrk(port, scenario, seconds, tok):
 
 def run(binary, config_path, scenario, seconds, port=18290):
     """Server CPU microseconds per request of one loaded run of `binary`."""
-    env = dict(os.environ, WORKERS="1")
+    env = dict(os.environ, WORKERS="1", PORT=str(port))
+    args = [] if os.path.basename(binary) == "bare" else [
+        "--config", config_path, "--addr", f"127.0.0.1:{port}"]
     proc = subprocess.Popen(
-        ["taskset", "-c", "0", binary, "--config", config_path, "--addr", f"127.0.0.1:{port}"],
+        ["taskset", "-c", "0", binary, *args],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
