@@ -25,25 +25,14 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH_LUA = os.path.join(HERE, "..", "..", "shared", "perf", "bench.lua")
-CONFIG = {
-    "access_token_lifetime": 3600,
-    "clients": [
-        {
-            "id": "bench-client",
-            "secret": "bench-secret",
-            "redirect_uris": ["http://127.0.0.1/cb"],
-            "grants": ["client_credentials", "password", "refresh_token", "authorization_code"],
-            "scopes": ["read", "write"],
-        }
-    ],
-    "users": [{"username": "alice", "password": "wonderland"}],
-}
+# The harness' demo-server config (../shared/perf/run.sh writes the same), shared with
+# scripts/http_instructions.sh.
+CONFIG_PATH = os.path.join(HERE, "bench_config.json")
 BASIC = "Basic YmVuY2gtY2xpZW50OmJlbmNoLXNlY3JldA=="
 
 
@@ -125,24 +114,19 @@ def main():
     args = parser.parse_args()
     if not os.path.exists(BENCH_LUA):
         sys.exit(f"no {BENCH_LUA}")
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(CONFIG, f)
-        config_path = f.name
+    config_path = CONFIG_PATH
     ratios = []
     print("| pair | order | A us/req | B us/req | B/A |")
     print("|---:|---|---:|---:|---:|")
-    try:
-        for i in range(args.pairs):
-            order = ("a", "b") if i % 2 == 0 else ("b", "a")
-            got = {}
-            for side in order:
-                got[side] = run(getattr(args, side), config_path, args.scenario, args.seconds)
-            ratio = got["b"] / got["a"]
-            ratios.append(ratio)
-            print(f"| {i + 1} | {''.join(order).upper()} | {got['a']:.2f} | {got['b']:.2f} | {ratio:.3f} |",
-                  flush=True)
-    finally:
-        os.unlink(config_path)
+    for i in range(args.pairs):
+        order = ("a", "b") if i % 2 == 0 else ("b", "a")
+        got = {}
+        for side in order:
+            got[side] = run(getattr(args, side), config_path, args.scenario, args.seconds)
+        ratio = got["b"] / got["a"]
+        ratios.append(ratio)
+        print(f"| {i + 1} | {''.join(order).upper()} | {got['a']:.2f} | {got['b']:.2f} | {ratio:.3f} |",
+              flush=True)
     print(f"\nB/A median {statistics.median(ratios):.3f} (min {min(ratios):.3f}, "
           f"max {max(ratios):.3f}, {len(ratios)} pairs)")
 

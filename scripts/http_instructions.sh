@@ -22,21 +22,9 @@ trap 'rm -rf "$WORK"' EXIT
 command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgrind)" >&2; exit 2; }
 [ -x "$BIN" ] || { echo "no server binary at $BIN: cargo build --release --example server" >&2; exit 2; }
 
-cat >"$WORK/config.json" <<'JSON'
-{
-  "access_token_lifetime": 3600,
-  "clients": [
-    {
-      "id": "bench-client",
-      "secret": "bench-secret",
-      "redirect_uris": ["http://127.0.0.1/cb"],
-      "grants": ["client_credentials", "password", "refresh_token", "authorization_code"],
-      "scopes": ["read", "write"]
-    }
-  ],
-  "users": [ { "username": "alice", "password": "wonderland" } ]
-}
-JSON
+# The harness' demo-server config (../shared/perf/run.sh writes the same), shared with
+# scripts/ab_http.py.
+cp scripts/bench_config.json "$WORK/config.json"
 
 cat >"$WORK/client.py" <<'PY'
 import base64, http.client, json, sys, time

@@ -250,7 +250,7 @@ enum NoRoute {
 
 /// The route of `method` on `path`.
 fn route(method: &Method, path: &str) -> Result<Route, NoRoute> {
-    // (path's route, methods it answers, the `Allow` header for the others)
+    // The path's route, whether it answers GET (and HEAD), whether it answers POST.
     let (route, get, post) = match path {
         AUTHORIZE_PATH => (Route::Authorize, true, true),
         "/oauth/token" => (Route::Token, false, true),
