@@ -169,15 +169,11 @@ where
         // The limit the application configured (`DefaultBodyLimit`), or axum's default.
         let req = if empty { req } else { req.with_limited_body() };
         let (parts, body) = req.into_parts();
-        let mut request = OAuthRequest::new(parts.method);
-        if !empty {
-            request = request.with_body_bytes(read_body(body).await?);
-        }
-        if let Some(query) = parts.uri.query() {
-            request = request.with_query(query);
-        }
-        *request.headers_mut() = parts.headers;
-        Ok(request)
+        let body = if empty { Bytes::new() } else { read_body(body).await? };
+        // Built in one piece after the body's read, rather than step by step around it: no
+        // request held across the await, and no moves of it between builder calls.
+        let query = parts.uri.query().map_or_else(String::new, str::to_owned);
+        Ok(OAuthRequest::from_parts(parts.method, query, parts.headers, body))
     }
 }
 

@@ -48,6 +48,17 @@ impl OAuthRequest {
         Self { method, ..Self::default() }
     }
 
+    /// A request from its parts, for adapters (the axum extractor).
+    #[cfg(feature = "axum")]
+    pub(crate) fn from_parts(
+        method: Method,
+        query: String,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Self {
+        Self { method, query, headers, body }
+    }
+
     /// A `GET` with a query string (without the leading `?`).
     pub fn get(query: impl Into<String>) -> Self {
         Self::new(Method::GET).with_query(query)
