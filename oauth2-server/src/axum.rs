@@ -172,8 +172,7 @@ where
         let body = if empty { Bytes::new() } else { read_body(body).await? };
         // Built in one piece after the body's read, rather than step by step around it: no
         // request held across the await, and no moves of it between builder calls.
-        let query = parts.uri.query().map_or_else(String::new, str::to_owned);
-        Ok(OAuthRequest::from_parts(parts.method, query, parts.headers, body))
+        Ok(OAuthRequest::from_parts(parts, body))
     }
 }
 

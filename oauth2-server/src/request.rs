@@ -48,15 +48,15 @@ impl OAuthRequest {
         Self { method, ..Self::default() }
     }
 
-    /// A request from its parts, for adapters (the axum extractor).
-    #[cfg(feature = "axum")]
-    pub(crate) fn from_parts(
-        method: Method,
-        query: String,
-        headers: HeaderMap,
-        body: Bytes,
-    ) -> Self {
-        Self { method, query, headers, body }
+    /// A request from an `http` request's parts and its whole body (the `From` conversion and
+    /// the axum extractor).
+    pub(crate) fn from_parts(parts: http::request::Parts, body: Bytes) -> Self {
+        Self {
+            method: parts.method,
+            query: parts.uri.query().unwrap_or_default().to_owned(),
+            headers: parts.headers,
+            body,
+        }
     }
 
     /// A `GET` with a query string (without the leading `?`).
@@ -178,12 +178,7 @@ impl OAuthRequest {
 impl<B: AsRef<[u8]>> From<http::Request<B>> for OAuthRequest {
     fn from(req: http::Request<B>) -> Self {
         let (parts, body) = req.into_parts();
-        Self {
-            method: parts.method,
-            query: parts.uri.query().unwrap_or_default().to_owned(),
-            headers: parts.headers,
-            body: Bytes::copy_from_slice(body.as_ref()),
-        }
+        Self::from_parts(parts, Bytes::copy_from_slice(body.as_ref()))
     }
 }
 
