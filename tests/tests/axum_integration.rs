@@ -92,11 +92,24 @@ async fn json_of(response: Response) -> Value {
 }
 
 fn cc_request(body: &str) -> Request<Body> {
-    Request::post("/oauth/token")
+    form_post("/oauth/token", Body::from(body.to_owned()))
+}
+
+/// A form POST to `path` with the `svc` client's Basic credentials.
+fn form_post(path: &str, body: Body) -> Request<Body> {
+    Request::post(path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::AUTHORIZATION, BASIC_SVC)
-        .body(Body::from(body.to_owned()))
+        .body(body)
         .unwrap()
+}
+
+/// The token endpoint alone, with its bodies limited to `bytes` (`DefaultBodyLimit`).
+fn token_app_limited_to(bytes: usize) -> Router {
+    Router::new()
+        .route("/oauth/token", post(token))
+        .layer(DefaultBodyLimit::max(bytes))
+        .with_state(server())
 }
 
 #[tokio::test]
@@ -151,10 +164,7 @@ async fn a_token_from_the_router_authenticates_at_the_router() {
 
 #[tokio::test]
 async fn body_over_the_limit_is_413_with_a_json_error() {
-    let app = Router::new()
-        .route("/oauth/token", post(token))
-        .layer(DefaultBodyLimit::max(1024))
-        .with_state(server());
+    let app = token_app_limited_to(1024);
     let big = format!("grant_type=client_credentials&pad={}", "x".repeat(4096));
     let response = app.oneshot(cc_request(&big)).await.unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
@@ -167,10 +177,7 @@ async fn body_over_the_limit_is_413_with_a_json_error() {
 
 #[tokio::test]
 async fn body_within_the_limit_is_accepted() {
-    let app = Router::new()
-        .route("/oauth/token", post(token))
-        .layer(DefaultBodyLimit::max(1024))
-        .with_state(server());
+    let app = token_app_limited_to(1024);
     let response = app.oneshot(cc_request("grant_type=client_credentials")).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 }
@@ -237,14 +244,6 @@ impl http_body::Body for Frames {
     }
 }
 
-fn form_post(path: &str, body: Body) -> Request<Body> {
-    Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::AUTHORIZATION, BASIC_SVC)
-        .body(body)
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_body_in_several_frames_is_read_whole() {
     let app = Router::new().route("/echo", post(echo));
@@ -281,10 +280,7 @@ async fn a_body_that_breaks_off_is_400_with_a_json_error() {
 
 #[tokio::test]
 async fn a_body_over_the_limit_in_several_frames_is_413() {
-    let app = Router::new()
-        .route("/oauth/token", post(token))
-        .layer(DefaultBodyLimit::max(1024))
-        .with_state(server());
+    let app = token_app_limited_to(1024);
     let pad = "x".repeat(600);
     let body = Frames::body(&["grant_type=client_credentials&pad=", &pad, &pad], false, false);
     let response = app.oneshot(form_post("/oauth/token", body)).await.unwrap();
