@@ -8,11 +8,66 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 /// An owned HTTP answer: status, headers and a body (JSON, or empty for redirects).
 ///
 /// Turn it into an `http::Response<String>` with [`OAuthResponse::into_http`] (or `From`).
-#[derive(Clone, PartialEq, Eq)]
+///
+/// The standard headers of the library's answers (`Content-Type`, `Cache-Control`, `Pragma`,
+/// `Location`) are kept as a small description until a header map is asked for
+/// ([`headers`](Self::headers), [`headers_mut`](Self::headers_mut), [`header`](Self::header))
+/// or the answer is converted ([`into_http`](Self::into_http), [`into_parts`](Self::into_parts)):
+/// an answer that is only inspected or dropped (a library-level token, a redirect whose
+/// `Location` is read) builds no map. What each accessor returns is the same either way.
+#[derive(Clone)]
 pub struct OAuthResponse {
     status: StatusCode,
-    headers: HeaderMap,
+    /// The standard headers, while `map` is unset.
+    preset: Preset,
+    /// Every header, once built: from `preset`, then the caller's changes.
+    map: OnceLock<HeaderMap>,
     body: String,
+}
+
+/// The standard header sets of the library's answers, in the order they are written.
+#[derive(Clone)]
+enum Preset {
+    /// No header.
+    None,
+    /// `Content-Type: application/json`.
+    Json,
+    /// `Cache-Control: no-store`, `Pragma: no-cache`.
+    NoStore,
+    /// `Content-Type: application/json`, `Cache-Control: no-store`, `Pragma: no-cache`.
+    JsonNoStore,
+    /// `Location`, `Cache-Control: no-store`, `Pragma: no-cache`.
+    Redirect(HeaderValue),
+}
+
+impl Preset {
+    /// The headers, in a map with room for `extra` more without growing (a server adds
+    /// `Content-Length`).
+    fn to_map(&self, extra: usize) -> HeaderMap {
+        let (location, json, no_store) = match self {
+            Self::None => (None, false, false),
+            Self::Json => (None, true, false),
+            Self::NoStore => (None, false, true),
+            Self::JsonNoStore => (None, true, true),
+            Self::Redirect(location) => (Some(location), false, true),
+        };
+        let count = usize::from(location.is_some()) + usize::from(json) + 2 * usize::from(no_store);
+        if count + extra == 0 {
+            return HeaderMap::new();
+        }
+        let mut map = HeaderMap::with_capacity(count + extra);
+        if let Some(location) = location {
+            map.insert(LOCATION, location.clone());
+        }
+        if json {
+            map.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        if no_store {
+            map.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            map.insert(PRAGMA, HeaderValue::from_static("no-cache"));
+        }
+        map
+    }
 }
 
 impl std::fmt::Debug for OAuthResponse {
@@ -21,62 +76,67 @@ impl std::fmt::Debug for OAuthResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OAuthResponse")
             .field("status", &self.status)
-            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("headers", &self.headers().keys().collect::<Vec<_>>())
             .field("body_len", &self.body.len())
             .finish()
     }
 }
 
+/// Equal when status, headers (as [`OAuthResponse::headers`] shows them) and body are.
+impl PartialEq for OAuthResponse {
+    fn eq(&self, other: &Self) -> bool {
+        self.status == other.status && self.body == other.body && self.headers() == other.headers()
+    }
+}
+
+impl Eq for OAuthResponse {}
+
 impl OAuthResponse {
+    fn with_preset(status: StatusCode, preset: Preset, body: String) -> Self {
+        Self { status, preset, map: OnceLock::new(), body }
+    }
+
     /// A JSON answer with `Content-Type: application/json`.
     pub fn json(status: StatusCode, body: String) -> Self {
-        let mut headers = HeaderMap::with_capacity(4);
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        Self { status, headers, body }
+        Self::with_preset(status, Preset::Json, body)
     }
 
     /// A JSON answer with `Cache-Control: no-store` and `Pragma: no-cache` (RFC 6749 5.1):
-    /// `json(..).no_store()`, with the three headers cloned from a map built once rather than
-    /// inserted one by one (every token response and token endpoint error is one of these).
+    /// `json(..).no_store()` (every token response and token endpoint error is one of these).
     pub(crate) fn json_no_store(status: StatusCode, body: String) -> Self {
-        static HEADERS: OnceLock<HeaderMap> = OnceLock::new();
-        let headers =
-            HEADERS.get_or_init(|| Self::json(StatusCode::OK, String::new()).no_store().headers);
-        Self { status, headers: headers.clone(), body }
+        Self::with_preset(status, Preset::JsonNoStore, body)
     }
 
     /// An answer without a body.
     pub fn empty(status: StatusCode) -> Self {
-        Self { status, headers: HeaderMap::new(), body: String::new() }
+        Self::with_preset(status, Preset::None, String::new())
     }
 
     /// A `303 See Other` redirect to `location` (RFC 9700 4.12: never 307 after a credential
-    /// POST).
+    /// POST), with `Cache-Control: no-store` and `Pragma: no-cache`.
     pub(crate) fn redirect(location: HeaderValue) -> Self {
-        // `Location` (a placeholder, replaced here), `Cache-Control: no-store`, `Pragma:
-        // no-cache`: cloned from a map built once, as in `json_no_store`.
-        static HEADERS: OnceLock<HeaderMap> = OnceLock::new();
-        let mut headers = HEADERS
-            .get_or_init(|| {
-                let mut template = Self::empty(StatusCode::SEE_OTHER);
-                template.headers.insert(LOCATION, HeaderValue::from_static(""));
-                template.no_store().headers
-            })
-            .clone();
-        headers.insert(LOCATION, location);
-        Self { status: StatusCode::SEE_OTHER, headers, body: String::new() }
+        Self::with_preset(StatusCode::SEE_OTHER, Preset::Redirect(location), String::new())
     }
 
     /// Adds `Cache-Control: no-store` and `Pragma: no-cache` (RFC 6749 5.1).
     pub fn no_store(mut self) -> Self {
-        self.headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        self.headers.insert(PRAGMA, HeaderValue::from_static("no-cache"));
+        if self.map.get().is_none() {
+            match self.preset {
+                Preset::None => self.preset = Preset::NoStore,
+                Preset::Json => self.preset = Preset::JsonNoStore,
+                Preset::NoStore | Preset::JsonNoStore | Preset::Redirect(_) => {}
+            }
+            return self;
+        }
+        let map = self.map_mut();
+        map.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        map.insert(PRAGMA, HeaderValue::from_static("no-cache"));
         self
     }
 
     /// Sets a header (replacing a previous value of the same name).
     pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.insert(name, value);
+        self.map_mut().insert(name, value);
         self
     }
 
@@ -87,12 +147,20 @@ impl OAuthResponse {
 
     /// The headers.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        self.map.get_or_init(|| self.preset.to_map(0))
     }
 
     /// The headers, mutably (e.g. to add the application's own).
     pub fn headers_mut(&mut self) -> &mut HeaderMap {
-        &mut self.headers
+        self.map_mut()
+    }
+
+    fn map_mut(&mut self) -> &mut HeaderMap {
+        if self.map.get().is_none() {
+            // Room for one more: the caller is about to add a header.
+            let _ = self.map.set(self.preset.to_map(1));
+        }
+        self.map.get_mut().expect("the map was set above")
     }
 
     /// The body (empty for redirects and 204-like answers).
@@ -102,19 +170,32 @@ impl OAuthResponse {
 
     /// The `Location` header of a redirect.
     pub fn location(&self) -> Option<&str> {
-        self.headers.get(LOCATION).and_then(|v| v.to_str().ok())
+        let value = match (self.map.get(), &self.preset) {
+            (Some(map), _) => map.get(LOCATION),
+            (None, Preset::Redirect(location)) => Some(location),
+            (None, _) => None,
+        };
+        value.and_then(|v| v.to_str().ok())
     }
 
     /// Splits the answer into its parts.
+    ///
+    /// The header map has room for one more header without growing (the `Content-Length` a
+    /// server adds).
     pub fn into_parts(self) -> (StatusCode, HeaderMap, String) {
-        (self.status, self.headers, self.body)
+        let headers = match self.map.into_inner() {
+            Some(map) => map,
+            None => self.preset.to_map(1),
+        };
+        (self.status, headers, self.body)
     }
 
     /// The `http` 1.x response.
     pub fn into_http(self) -> http::Response<String> {
-        let mut response = http::Response::new(self.body);
-        *response.status_mut() = self.status;
-        *response.headers_mut() = self.headers;
+        let (status, headers, body) = self.into_parts();
+        let mut response = http::Response::new(body);
+        *response.status_mut() = status;
+        *response.headers_mut() = headers;
         response
     }
 }
@@ -151,24 +232,90 @@ mod tests {
         assert_eq!(r.location(), Some("https://c.example/cb?code=x"));
     }
 
-    /// The cloned templates carry exactly what `json(..).no_store()` and an inserted
-    /// `Location` would, every time (the second call reads the template the first one built).
+    /// The headers of every kind of answer, in order, whichever way they are read: the map
+    /// built on first look, the parts and the `http` response (both built without it).
     #[test]
-    fn templated_responses_have_exactly_their_headers() {
-        for i in 0..2 {
-            let uri = format!("https://c.example/cb?code={i}");
-            let r = OAuthResponse::redirect(HeaderValue::from_str(&uri).unwrap());
-            assert_eq!(r.headers().len(), 3);
-            assert_eq!(r.headers().get_all(LOCATION).iter().count(), 1);
-            assert_eq!(r.location(), Some(uri.as_str()));
-            assert_eq!(r.headers()[CACHE_CONTROL], "no-store");
-            assert_eq!(r.headers()[PRAGMA], "no-cache");
-            assert!(r.body_str().is_empty());
-
-            let body = format!("{{\"n\":{i}}}");
-            let j = OAuthResponse::json_no_store(StatusCode::BAD_REQUEST, body.clone());
-            let reference = OAuthResponse::json(StatusCode::BAD_REQUEST, body).no_store();
-            assert_eq!(j, reference);
+    fn preset_headers_are_the_same_whichever_way_they_are_read() {
+        let location = "https://c.example/cb?code=x";
+        let cases: [(OAuthResponse, &[(HeaderName, &str)]); 6] = [
+            (OAuthResponse::empty(StatusCode::NO_CONTENT), &[]),
+            (
+                OAuthResponse::empty(StatusCode::OK).no_store(),
+                &[(CACHE_CONTROL, "no-store"), (PRAGMA, "no-cache")],
+            ),
+            (
+                OAuthResponse::json(StatusCode::OK, "{}".into()),
+                &[(CONTENT_TYPE, "application/json")],
+            ),
+            (
+                OAuthResponse::json(StatusCode::OK, "{}".into()).no_store(),
+                &[
+                    (CONTENT_TYPE, "application/json"),
+                    (CACHE_CONTROL, "no-store"),
+                    (PRAGMA, "no-cache"),
+                ],
+            ),
+            (
+                OAuthResponse::json_no_store(StatusCode::BAD_REQUEST, "{}".into()),
+                &[
+                    (CONTENT_TYPE, "application/json"),
+                    (CACHE_CONTROL, "no-store"),
+                    (PRAGMA, "no-cache"),
+                ],
+            ),
+            (
+                OAuthResponse::redirect(HeaderValue::from_static(location)).no_store(),
+                &[(LOCATION, location), (CACHE_CONTROL, "no-store"), (PRAGMA, "no-cache")],
+            ),
+        ];
+        for (response, expected) in cases {
+            let listed = |map: &HeaderMap| {
+                map.iter()
+                    .map(|(k, v)| (k.clone(), v.to_str().unwrap().to_owned()))
+                    .collect::<Vec<_>>()
+            };
+            let expected: Vec<_> =
+                expected.iter().map(|(k, v)| (k.clone(), (*v).to_owned())).collect();
+            let (_, parts, _) = response.clone().into_parts();
+            let http = response.clone().into_http();
+            assert_eq!(listed(&parts), expected);
+            assert_eq!(listed(http.headers()), expected);
+            assert_eq!(listed(response.headers()), expected);
+            // Read again, now from the built map.
+            assert_eq!(listed(&response.clone().into_parts().1), expected);
+            assert_eq!(response.location().is_some(), expected.iter().any(|(k, _)| k == LOCATION));
         }
+        assert_eq!(
+            OAuthResponse::json_no_store(StatusCode::BAD_REQUEST, "{}".into()),
+            OAuthResponse::json(StatusCode::BAD_REQUEST, "{}".into()).no_store()
+        );
+    }
+
+    /// Headers set through `header`, `headers_mut` and a later `no_store` are kept beside the
+    /// standard ones, and `location` reads a replaced `Location`.
+    #[test]
+    fn headers_added_to_a_preset_answer_are_kept() {
+        let mut r = OAuthResponse::redirect(HeaderValue::from_static("https://c.example/a"))
+            .header(HeaderName::from_static("x-one"), HeaderValue::from_static("1"));
+        r.headers_mut().insert(LOCATION, HeaderValue::from_static("https://c.example/b"));
+        assert_eq!(r.location(), Some("https://c.example/b"));
+        let (_, headers, _) = r.into_parts();
+        assert_eq!(headers.len(), 4);
+        assert_eq!(headers["x-one"], "1");
+        assert_eq!(headers[CACHE_CONTROL], "no-store");
+
+        let r = OAuthResponse::json(StatusCode::OK, "{}".into());
+        assert!(r.headers().get(CACHE_CONTROL).is_none(), "looked at before no_store");
+        let r = r.no_store();
+        assert_eq!(r.headers()[CACHE_CONTROL], "no-store");
+        assert_eq!(r.into_http().headers()[PRAGMA], "no-cache");
+    }
+
+    /// A server adds `Content-Length`: the converted map has room for it.
+    #[test]
+    fn converted_headers_have_room_for_one_more() {
+        let (_, headers, _) =
+            OAuthResponse::json_no_store(StatusCode::OK, "{}".into()).into_parts();
+        assert!(headers.capacity() > headers.len(), "{} of {}", headers.len(), headers.capacity());
     }
 }
