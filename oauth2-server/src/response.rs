@@ -41,8 +41,9 @@ enum Preset {
 }
 
 impl Preset {
-    /// The headers, in a map with room for `extra` more without growing (a server adds
-    /// `Content-Length`).
+    /// The headers, in a map with room for `extra` more without growing. Built rather than
+    /// cloned from a template: for these three or four standard names, inserting them into a
+    /// new map counted fewer instructions per HTTP request than cloning a prepared one.
     fn to_map(&self, extra: usize) -> HeaderMap {
         let (location, json, no_store) = match self {
             Self::None => (None, false, false),
@@ -179,13 +180,10 @@ impl OAuthResponse {
     }
 
     /// Splits the answer into its parts.
-    ///
-    /// The header map has room for one more header without growing (the `Content-Length` a
-    /// server adds).
     pub fn into_parts(self) -> (StatusCode, HeaderMap, String) {
         let headers = match self.map.into_inner() {
             Some(map) => map,
-            None => self.preset.to_map(1),
+            None => self.preset.to_map(0),
         };
         (self.status, headers, self.body)
     }
@@ -311,11 +309,11 @@ mod tests {
         assert_eq!(r.into_http().headers()[PRAGMA], "no-cache");
     }
 
-    /// A server adds `Content-Length`: the converted map has room for it.
+    /// `header` and `headers_mut` build the map with room for the header being added.
     #[test]
-    fn converted_headers_have_room_for_one_more() {
-        let (_, headers, _) =
-            OAuthResponse::json_no_store(StatusCode::OK, "{}".into()).into_parts();
+    fn a_map_built_to_be_changed_has_room_for_one_more() {
+        let mut r = OAuthResponse::json_no_store(StatusCode::OK, "{}".into());
+        let headers = r.headers_mut();
         assert!(headers.capacity() > headers.len(), "{} of {}", headers.len(), headers.capacity());
     }
 }
