@@ -8,7 +8,7 @@ A_BIN and B_BIN are two builds of `cargo bench -p oauth2-server --bench core --n
 one after the other with `CORE_BENCH_LOOP=OPS CORE_BENCH_OP=OP`, pinned to one CPU, in
 alternating order (AB, BA, AB, ...), and reads each process' CPU time (user + system) from
 wait4's rusage. Printed: CPU per operation of every run, the B/A ratio of every pair, and the
-median ratio. Noise that lasts longer than a pair (a busy neighbour for a minute) hits both
+median and geometric mean of the ratios. Noise that lasts longer than a pair (a busy neighbour for a minute) hits both
 sides of it, which is why the ratio is steadier than either time.
 
 The figures include the bench's setup (building the server, a few milliseconds): negligible

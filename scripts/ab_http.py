@@ -10,7 +10,8 @@ the floor that issue 6's HTTP targets are stated in, measured pair by pair. Each
 does (the harness' config, one tokio worker, the server pinned to CPU 0 and `wrk` to CPU 1, 32
 connections, the harness' `bench.lua`), warms each up for a second, loads it for `--seconds`,
 and reads the server's CPU time (user + system, from /proc/PID/stat) around the load. Printed:
-server CPU per request of every run, the B/A ratio of every pair, and the median ratio. The
+server CPU per request of every run, the B/A ratio of every pair, and the median and geometric
+mean of the ratios. The
 order alternates (AB, BA, ...): noise that lasts longer than a pair hits both sides of it,
 which is why the ratio is steadier than either figure (see docs/PERFORMANCE.md).
 
