@@ -7,6 +7,8 @@
 //! SCALE_MAX=7 cargo bench -p oauth2-server --bench scale  # .. 10^7 (about 3 GiB, a minute)
 //! SCALE_PURGE_SECS=20 cargo bench -p oauth2-server --bench scale -- purge
 //! cargo bench -p oauth2-server --bench scale -- codes  # memory per code, 10^4 .. 10^6
+//! cargo bench -p oauth2-server --bench scale -- threads        # authenticate, 1 and 2 threads
+//! cargo bench -p oauth2-server --bench scale -- token_threads  # token issuance, 1 and 2 threads
 //! ```
 //!
 //! Each size runs in a fresh child process, so that its RSS growth is its own. Times are CPU
@@ -295,6 +297,33 @@ fn threads() {
     }
 }
 
+/// client_credentials token throughput with 1 and 2 threads, every thread for the same client
+/// (the HTTP harness' case: one client, its `Arc`s and the store's counters shared by both).
+/// Tokens live 2 s, so the sweeps keep the store bounded.
+fn token_threads() {
+    let server = server(Duration::from_secs(2));
+    let req = OAuthRequest::post_form("grant_type=client_credentials&scope=read")
+        .with_header("authorization", "Basic YmVuY2gtY2xpZW50OmJlbmNoLXNlY3JldA==");
+    println!("| threads | client_credentials tokens/s (wall) |");
+    println!("|---:|---:|");
+    for threads in [1usize, 2, 1, 2] {
+        let ops = 1_500_000;
+        let start = Instant::now();
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                let (server, req) = (&server, &req);
+                s.spawn(move || {
+                    for _ in 0..ops {
+                        block_on(server.token(req)).unwrap();
+                    }
+                });
+            }
+        });
+        let rate = (ops * threads) as f64 / start.elapsed().as_secs_f64();
+        println!("| {threads} | {rate:.0} |");
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     if let Some(n) = std::env::var("SCALE_N").ok().and_then(|n| n.parse().ok()) {
@@ -309,6 +338,9 @@ fn main() {
     if args.iter().any(|a| a == "purge") {
         let secs = std::env::var("SCALE_PURGE_SECS").ok().and_then(|s| s.parse().ok());
         return purge(secs.unwrap_or(10));
+    }
+    if args.iter().any(|a| a == "token_threads") {
+        return token_threads();
     }
     if args.iter().any(|a| a == "threads") {
         return threads();

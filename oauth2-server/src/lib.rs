@@ -111,6 +111,7 @@ mod config;
 mod endpoint;
 mod error;
 mod grant;
+mod local;
 mod model;
 mod pkce;
 pub mod profile;

@@ -58,6 +58,12 @@ impl Scope {
         }
     }
 
+    /// A clone that does not count references to `self` when many values share it
+    /// (`crate::local`): a client's registered scope, held by every token of the client.
+    pub(crate) fn clone_for_thread(&self) -> Self {
+        Self(crate::local::clone_for_thread(&self.0))
+    }
+
     /// Builds a scope from tokens; fails like [`Scope::parse`] on invalid characters.
     pub fn from_tokens<I, S>(tokens: I) -> Result<Self, OAuthError>
     where

@@ -121,11 +121,13 @@ impl<U: Clone> Record<U> {
         }
     }
 
+    /// The token, with this thread's copies of the client id and scope that many records share
+    /// (`crate::local`): lookups on several cores do not all count the same references.
     fn token(&self) -> Token<U> {
         Token {
-            client_id: self.client_id.clone(),
+            client_id: crate::local::clone_for_thread(&self.client_id),
             user: self.user.clone(),
-            scope: self.scope.clone(),
+            scope: self.scope.clone_for_thread(),
             grant_id: self.grant_id(),
             issued_at: from_nanos(self.issued),
             expires_at: from_nanos(self.expires),
