@@ -8,7 +8,7 @@
 //! SCALE_PURGE_SECS=20 cargo bench -p oauth2-server --bench scale -- purge
 //! cargo bench -p oauth2-server --bench scale -- codes  # memory per code, 10^4 .. 10^6
 //! cargo bench -p oauth2-server --bench scale -- threads        # authenticate, 1 and 2 threads
-//! cargo bench -p oauth2-server --bench scale -- token_threads  # token issuance, 1 and 2 threads
+//! cargo bench -p oauth2-server --bench scale -- token_threads  # token issuance, 1 and 2 threads, 1 or 2 clients
 //! ```
 //!
 //! Each size runs in a fresh child process, so that its RSS growth is its own. Times are CPU
@@ -298,29 +298,47 @@ fn threads() {
 }
 
 /// client_credentials token throughput with 1 and 2 threads, every thread for the same client
-/// (the HTTP harness' case: one client, its `Arc`s and the store's counters shared by both).
-/// Tokens live 2 s, so the sweeps keep the store bounded.
+/// (the HTTP harness' case: one client, whose `Arc`s and lock lines both threads share) or each
+/// for its own. Tokens live 2 s, so the sweeps keep the store bounded. CPU is the threads' own
+/// (`/proc/thread-self/schedstat`): what sharing costs shows there even when the wall clock is
+/// noisy.
 fn token_threads() {
     let server = server(Duration::from_secs(2));
-    let req = OAuthRequest::post_form("grant_type=client_credentials&scope=read")
-        .with_header("authorization", "Basic YmVuY2gtY2xpZW50OmJlbmNoLXNlY3JldA==");
-    println!("| threads | client_credentials tokens/s (wall) |");
-    println!("|---:|---:|");
-    for threads in [1usize, 2, 1, 2] {
-        let ops = 1_500_000;
+    server.model().add_client(
+        Client::confidential("bench-client-2", ClientSecret::sha256("bench-secret"))
+            .grants([GrantType::ClientCredentials])
+            .scopes("read write")
+            .unwrap(),
+    );
+    let request = |client: &str| {
+        OAuthRequest::post_form(format!(
+            "grant_type=client_credentials&scope=read&client_id={client}&client_secret=bench-secret"
+        ))
+    };
+    let reqs = [request("bench-client"), request("bench-client-2")];
+    println!("| threads | clients | tokens/s (wall) | CPU ns/token |");
+    println!("|---:|---:|---:|---:|");
+    for (threads, clients) in [(1usize, 1usize), (2, 1), (2, 2), (1, 1), (2, 1), (2, 2)] {
+        let ops = 1_000_000;
         let start = Instant::now();
-        std::thread::scope(|s| {
-            for _ in 0..threads {
-                let (server, req) = (&server, &req);
-                s.spawn(move || {
-                    for _ in 0..ops {
-                        block_on(server.token(req)).unwrap();
-                    }
-                });
-            }
+        let cpu: u64 = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let (server, req) = (&server, &reqs[t % clients]);
+                    s.spawn(move || {
+                        let cpu = thread_cpu_ns();
+                        for _ in 0..ops {
+                            block_on(server.token(req)).unwrap();
+                        }
+                        thread_cpu_ns() - cpu
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
         });
         let rate = (ops * threads) as f64 / start.elapsed().as_secs_f64();
-        println!("| {threads} | {rate:.0} |");
+        let cpu_per_op = cpu as f64 / (ops * threads) as f64;
+        println!("| {threads} | {clients} | {rate:.0} | {cpu_per_op:.0} |");
     }
 }
 
