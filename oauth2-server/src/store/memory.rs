@@ -51,14 +51,30 @@ impl ShardKey for GrantId {
     }
 }
 
+/// A value alone on its cache lines (two, as the adjacent-line prefetcher pairs them): a shard's
+/// lock and table header written by one core do not evict its neighbours' from another.
+#[repr(align(128))]
+struct Padded<T>(T);
+
+impl<T> std::ops::Deref for Padded<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// One locked shard, alone on its cache lines.
+type Shard<T> = Padded<Mutex<T>>;
+
 /// A map split in independently locked shards, so that concurrent requests rarely contend.
 struct Sharded<K, V> {
-    shards: Box<[Mutex<FastMap<K, V>>]>,
+    shards: Box<[Shard<FastMap<K, V>>]>,
 }
 
 impl<K: ShardKey, V> Sharded<K, V> {
     fn new() -> Self {
-        Self { shards: (0..SHARDS).map(|_| Mutex::new(FastMap::default())).collect() }
+        Self { shards: (0..SHARDS).map(|_| Padded(Mutex::new(FastMap::default()))).collect() }
     }
 
     fn shard(&self, key: &K) -> MutexGuard<'_, FastMap<K, V>> {
@@ -73,12 +89,12 @@ impl<K: ShardKey, V> Sharded<K, V> {
 
 /// Compact [`Table`]s (of tokens or codes) in independently locked shards.
 struct TableShards<R> {
-    shards: Box<[Mutex<Table<R>>]>,
+    shards: Box<[Shard<Table<R>>]>,
 }
 
 impl<R: Row> TableShards<R> {
     fn new() -> Self {
-        Self { shards: (0..SHARDS).map(|_| Mutex::new(Table::default())).collect() }
+        Self { shards: (0..SHARDS).map(|_| Padded(Mutex::new(Table::default()))).collect() }
     }
 
     /// The shard of `hash`, and the table key within it.
@@ -152,7 +168,10 @@ struct UserEntry<U> {
 /// store.add_user("alice", "wonderland", "alice".to_owned());
 /// ```
 pub struct MemoryStore<U> {
-    clients: RwLock<HashMap<String, Arc<Client>>>,
+    // The fields written on every request of some kind (a lock word, a counter) are `Padded`,
+    // so that they do not share a cache line with what other requests read: `revoked_count`,
+    // read by every lookup, is not evicted by every save's `writes` on another core.
+    clients: Padded<RwLock<HashMap<String, Arc<Client>>>>,
     access: TokenShards<U>,
     refresh: TokenShards<U>,
     /// Refresh tokens rotated out, kept until they would have expired (reuse detection).
@@ -167,11 +186,11 @@ pub struct MemoryStore<U> {
     revoked_count: AtomicUsize,
     /// The longest lifetime of any token saved with a grant id, in nanoseconds: a revocation is
     /// remembered at least that long, so that it outlives every token of the family.
-    longest_lifetime: AtomicU64,
-    users: RwLock<HashMap<String, UserEntry<U>>>,
+    longest_lifetime: Padded<AtomicU64>,
+    users: Padded<RwLock<HashMap<String, UserEntry<U>>>>,
     client_users: RwLock<HashMap<String, U>>,
     /// Writes since the last sweep, and how many trigger the next one.
-    writes: AtomicU64,
+    writes: Padded<AtomicU64>,
     sweep_interval: AtomicU64,
     next_sweep: AtomicUsize,
 }
@@ -190,17 +209,17 @@ impl<U> std::fmt::Debug for MemoryStore<U> {
 impl<U> Default for MemoryStore<U> {
     fn default() -> Self {
         Self {
-            clients: RwLock::default(),
+            clients: Padded(RwLock::default()),
             access: TokenShards::new(),
             refresh: TokenShards::new(),
             retired: Sharded::new(),
             codes: TableShards::new(),
             revoked: Sharded::new(),
             revoked_count: AtomicUsize::new(0),
-            longest_lifetime: AtomicU64::new(0),
-            users: RwLock::default(),
+            longest_lifetime: Padded(AtomicU64::new(0)),
+            users: Padded(RwLock::default()),
             client_users: RwLock::default(),
-            writes: AtomicU64::new(0),
+            writes: Padded(AtomicU64::new(0)),
             sweep_interval: AtomicU64::new(SWEEP_EVERY),
             next_sweep: AtomicUsize::new(0),
         }
