@@ -44,6 +44,9 @@ pub(crate) struct Outcome<U> {
     pub(crate) scope: Scope,
     pub(crate) grant_id: Option<GrantId>,
     pub(crate) issue_refresh_token: bool,
+    /// The time the grant checked an expiry against, if it read the clock: the tokens are
+    /// issued at that time, so that a request reads the clock once.
+    pub(crate) checked_at: Option<SystemTime>,
 }
 
 /// A grant type's token-endpoint logic, type-erased once the builder checked its bounds.
@@ -212,8 +215,8 @@ impl<M: CoreModel> OAuthServer<M> {
         client: &Client,
         outcome: Outcome<M::User>,
     ) -> Result<NewTokens<M::User>, OAuthError> {
-        let now = SystemTime::now();
-        let Outcome { user, scope, grant_id, issue_refresh_token } = outcome;
+        let Outcome { user, scope, grant_id, issue_refresh_token, checked_at } = outcome;
+        let now = checked_at.unwrap_or_else(SystemTime::now);
         let access_lifetime =
             client.access_token_lifetime_override().unwrap_or(self.config.access_token_lifetime);
         let grant_id = match (grant_id, issue_refresh_token) {

@@ -109,6 +109,7 @@ impl<M: CoreModel> OAuthServer<M> {
                     grant_id: None,
                     issue_refresh_token: decided.refresh_token
                         && self.issues_refresh_tokens_to(client),
+                    checked_at: None,
                 });
             }
         };

@@ -53,7 +53,8 @@ where
         if &*data.client_id != client.id() {
             return Err(OAuthError::invalid_grant(INVALID_CODE));
         }
-        if data.expires_at <= SystemTime::now() {
+        let now = SystemTime::now();
+        if data.expires_at <= now {
             return Err(OAuthError::invalid_grant(INVALID_CODE));
         }
         server.audit(AuditEvent::CodeConsumed { client_id: client.id(), grant_id: data.grant_id });
@@ -64,6 +65,7 @@ where
             scope: data.scope,
             grant_id: Some(data.grant_id),
             issue_refresh_token: server.issues_refresh_tokens_to(client),
+            checked_at: Some(now),
         })
     }
 }

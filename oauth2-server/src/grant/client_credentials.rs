@@ -36,6 +36,6 @@ where
         let user = server.model.get_user_from_client(client).await?;
         let scope = server.validate_scope(user.as_ref(), client, requested.as_ref()).await?;
         // RFC 6749 4.4.3: "A refresh token SHOULD NOT be included."
-        Ok(Outcome { user, scope, grant_id: None, issue_refresh_token: false })
+        Ok(Outcome { user, scope, grant_id: None, issue_refresh_token: false, checked_at: None })
     }
 }

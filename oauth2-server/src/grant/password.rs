@@ -51,6 +51,7 @@ where
             scope,
             grant_id: None,
             issue_refresh_token: server.issues_refresh_tokens_to(client),
+            checked_at: None,
         })
     }
 }

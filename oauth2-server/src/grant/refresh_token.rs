@@ -88,6 +88,7 @@ where
             scope,
             grant_id: token.grant_id,
             issue_refresh_token: rotate,
+            checked_at: Some(now),
         })
     }
 }
