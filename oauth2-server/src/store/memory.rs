@@ -22,12 +22,13 @@ use super::code_table::CodeRow;
 use super::token_table::{Key, PassThrough, Record, Row, Table, TokenTable};
 
 const SHARDS: usize = 32;
-/// At least this many writes between two sweeps of one shard.
+/// At least this many writes to a shard between two sweeps of it.
 const SWEEP_EVERY: u64 = 1024;
-/// Sweeps come every `entries / SWEEP_DIVISOR` writes (and at least every [`SWEEP_EVERY`]):
-/// a sweep of one shard visits `entries / SHARDS` entries, so each write pays for
-/// `SWEEP_DIVISOR / SHARDS` = 4 visits whatever the store's size, and a full round of the
-/// shards takes `entries / 4` writes, which bounds how many expired entries wait for it.
+/// A shard is swept every `entries / SWEEP_DIVISOR` writes to it (and at least every
+/// [`SWEEP_EVERY`]), `entries` being the whole store's: a sweep of one shard visits
+/// `entries / SHARDS` entries, so each write pays for `SWEEP_DIVISOR / SHARDS` = 4 visits
+/// whatever the store's size, and every shard is swept within `entries / 4` writes (the
+/// writes spread evenly: their shard is a hash), which bounds how many expired entries wait.
 const SWEEP_DIVISOR: u64 = 4 * SHARDS as u64;
 
 /// The keys are SHA-256 digests or random ids: their first bytes are already uniform, so the
@@ -189,10 +190,10 @@ pub struct MemoryStore<U> {
     longest_lifetime: Padded<AtomicU64>,
     users: Padded<RwLock<HashMap<String, UserEntry<U>>>>,
     client_users: RwLock<HashMap<String, U>>,
-    /// Writes since the last sweep, and how many trigger the next one.
-    writes: Padded<AtomicU64>,
+    /// Writes to each shard since its last sweep (one counter per shard, so that threads
+    /// writing different shards do not count on one cache line), and how many trigger a sweep.
+    writes: Box<[Padded<AtomicU64>]>,
     sweep_interval: AtomicU64,
-    next_sweep: AtomicUsize,
 }
 
 impl<U> std::fmt::Debug for MemoryStore<U> {
@@ -219,9 +220,8 @@ impl<U> Default for MemoryStore<U> {
             longest_lifetime: Padded(AtomicU64::new(0)),
             users: Padded(RwLock::default()),
             client_users: RwLock::default(),
-            writes: Padded(AtomicU64::new(0)),
+            writes: (0..SHARDS).map(|_| Padded(AtomicU64::new(0))).collect(),
             sweep_interval: AtomicU64::new(SWEEP_EVERY),
-            next_sweep: AtomicUsize::new(0),
         }
     }
 }
@@ -311,14 +311,15 @@ impl<U: Clone + Send + Sync + 'static> MemoryStore<U> {
         }
     }
 
-    fn note_write(&self) {
-        let writes = self.writes.fetch_add(1, Ordering::Relaxed) + 1;
+    /// Counts a write to shard `i` (of any of its maps), and sweeps that shard every
+    /// `sweep_interval` of them.
+    fn note_write(&self, i: usize) {
+        let writes = self.writes[i].fetch_add(1, Ordering::Relaxed) + 1;
         if writes < self.sweep_interval.load(Ordering::Relaxed) {
             return;
         }
-        // Two threads may both get here and sweep two shards: harmless.
-        self.writes.store(0, Ordering::Relaxed);
-        let i = self.next_sweep.fetch_add(1, Ordering::Relaxed) % SHARDS;
+        // Two threads may both get here and sweep the shard twice: harmless.
+        self.writes[i].store(0, Ordering::Relaxed);
         self.sweep_shard(i, SystemTime::now());
         let left = lock(&self.access.shards[i]).len()
             + lock(&self.refresh.shards[i]).len()
@@ -364,6 +365,7 @@ impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
             self.longest_lifetime.fetch_max(longest.max().unwrap_or(0), Ordering::SeqCst);
         }
         let (mut access, access_key) = self.access.shard(&tokens.access.value.hash());
+        let shard = access_key.shard(SHARDS);
         // Lock order: an access shard, then a refresh shard (as in `note_write`).
         let refresh = tokens.refresh.as_ref().map(|token| {
             let (table, key) = self.refresh.shard(&token.value.hash());
@@ -391,7 +393,7 @@ impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
                 }
             }
         }
-        self.note_write();
+        self.note_write(shard);
         Ok(())
     }
 
@@ -444,7 +446,7 @@ impl<U: Clone + Send + Sync + 'static> AuthorizationCodeStore<U> for MemoryStore
         let (mut table, key) = self.codes.shard(&code.value.hash());
         table.insert_code(key, code.data);
         drop(table);
-        self.note_write();
+        self.note_write(key.shard(SHARDS));
         Ok(())
     }
 
@@ -612,9 +614,8 @@ mod tests {
             let (store, stop) = (store.clone(), stop.clone());
             std::thread::spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
-                    store.next_sweep.store(0, Ordering::Relaxed);
                     store.sweep_interval.store(1, Ordering::Relaxed);
-                    store.note_write();
+                    store.note_write(0);
                 }
             })
         };
@@ -625,6 +626,24 @@ mod tests {
         }
         stop.store(true, Ordering::Relaxed);
         sweeper.join().unwrap();
+    }
+
+    /// Writes alone keep the store bounded, without `purge_expired`: each shard is swept every
+    /// `SWEEP_EVERY` writes to it (counted per shard). After `SHARDS * 1500` saves of tokens
+    /// that expire at once, every shard has had its 1024th write (the shards' counts are
+    /// ~1500 +- 39) and been swept then, so at most the writes after those sweeps are left.
+    #[test]
+    fn writes_sweep_the_shards_they_land_in() {
+        let store: MemoryStore<String> = MemoryStore::new();
+        let saves = SHARDS * 1500;
+        let now = SystemTime::now();
+        for _ in 0..saves {
+            let tokens =
+                NewTokens { access: issued(GrantId(1), now, Duration::ZERO), refresh: None };
+            block_on(store.save_token(&tokens)).unwrap();
+        }
+        let left = store.access_token_count();
+        assert!(left <= saves - SHARDS * SWEEP_EVERY as usize, "{left} of {saves} tokens left");
     }
 
     /// Saving a grant's tokens writes nothing per grant: the revoked-grant map stays empty and
