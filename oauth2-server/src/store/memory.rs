@@ -362,7 +362,14 @@ impl<U: Clone + Send + Sync + 'static> AccessTokenStore<U> for MemoryStore<U> {
             // Published before the tokens are: a revocation that the check below misses comes
             // after it in the SeqCst order, reads this and outlives these tokens.
             let longest = pairs.iter().filter_map(|(_, t)| *t).map(|t| lifetime_nanos(&t.data));
-            self.longest_lifetime.fetch_max(longest.max().unwrap_or(0), Ordering::SeqCst);
+            let longest = longest.max().unwrap_or(0);
+            // Usually no longer than what is there: then a load publishes as well (that
+            // revocation's load comes after this one in the SeqCst order, so it reads the
+            // value seen here or a later, larger one), and the line every saver reads is not
+            // taken for writing on every save.
+            if self.longest_lifetime.load(Ordering::SeqCst) < longest {
+                self.longest_lifetime.fetch_max(longest, Ordering::SeqCst);
+            }
         }
         let (mut access, access_key) = self.access.shard(&tokens.access.value.hash());
         let shard = access_key.shard(SHARDS);
@@ -705,6 +712,19 @@ mod tests {
         store.sweep_shard(i, forget_at + Duration::from_secs(1));
         assert!(!lock(&store.revoked.shards[i]).contains_key(&grant));
         assert_eq!(store.revoked_count.load(Ordering::SeqCst), 0);
+    }
+
+    /// The longest lifetime a revocation must outlive grows with a longer-lived save and never
+    /// shrinks with a shorter one (the save only writes it when it grows).
+    #[test]
+    fn the_longest_token_lifetime_only_grows() {
+        let store: MemoryStore<String> = MemoryStore::new();
+        let now = SystemTime::now();
+        let longest = || Duration::from_nanos(store.longest_lifetime.load(Ordering::SeqCst));
+        for (refresh_lifetime, expected) in [(DAY, DAY), (2 * DAY, 2 * DAY), (DAY / 2, 2 * DAY)] {
+            block_on(store.save_token(&pair(GrantId::generate(), now, refresh_lifetime))).unwrap();
+            assert_eq!(longest(), expected);
+        }
     }
 
     /// A save racing the revocation (it completes after `revoke_grant`) takes its tokens back
